@@ -1,0 +1,1 @@
+"""Pathways: software for the recovery model of addiction care."""

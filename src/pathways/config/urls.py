@@ -1,0 +1,15 @@
+"""The site's URL map: each app brings its own patterns."""
+from django.contrib import admin
+from django.urls import include, path
+
+from pathways.people.urls import account_urlpatterns
+from pathways.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("", include("pathways.people.urls")),
+    *account_urlpatterns,
+    path("plan/", include("pathways.plans.urls")),
+    path("admin/", admin.site.urls),
+]

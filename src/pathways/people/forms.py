@@ -1,0 +1,79 @@
+"""Forms for signing up, joining by invitation, the person's profile, and inviting staff."""
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import PersonProfile, Role, User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Email addresses are stored in lower case, so match them that way whatever was typed."""
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class NewPasswordMixin(forms.Form):
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters. A few unrelated words make a strong, memorable password.",
+    )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        candidate = User(email=self.data.get("email", ""), name=self.data.get("name", ""))
+        password_validation.validate_password(password, candidate)
+        return password
+
+
+class AboutMeFields(forms.Form):
+    name = forms.CharField(label="Full name (optional)", max_length=150, required=False,
+                           help_text="Used when you sign something, like a consent.")
+    preferred_name = forms.CharField(label="What should we call you? (optional)", max_length=80, required=False)
+    pronouns = forms.CharField(label="Pronouns (optional)", max_length=40, required=False,
+                               help_text="For example she/her, he/him, they/them.")
+
+
+class SignUpForm(AboutMeFields, NewPasswordMixin):
+    email = forms.EmailField(label="Email address", max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    field_order = ["email", "password", "preferred_name", "pronouns", "name"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                "There is already an account with this email address. Try logging in, or reset the password.")
+        return email
+
+
+class JoinForm(AboutMeFields, NewPasswordMixin):
+    field_order = ["password", "preferred_name", "pronouns", "name"]
+
+
+class ProfileForm(AboutMeFields):
+    culture = forms.CharField(label="My culture and background", required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    language = forms.CharField(label="Languages I prefer", required=False, max_length=200)
+    faith = forms.CharField(label="Faith or spirituality, if it matters to me", required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    what_helps = forms.CharField(label="What helps me, and what supporters should know", required=False,
+                                 max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    @classmethod
+    def for_user(cls, user: User, data=None) -> "ProfileForm":
+        profile = PersonProfile.objects.filter(user=user).first() or PersonProfile(user=user)
+        initial = {"name": user.name, "preferred_name": user.preferred_name, "pronouns": user.pronouns,
+                   "culture": profile.culture, "language": profile.language, "faith": profile.faith,
+                   "what_helps": profile.what_helps}
+        return cls(data, initial=initial)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Their email address", max_length=254)
+    role = forms.ChoiceField(label="Joining as", choices=[
+        (Role.PERSON.value, "A person we support"),
+        (Role.PEER_SUPPORTER.value, "Peer supporter (expert by experience)"),
+        (Role.PROFESSIONAL.value, "Professional (expert by profession)"),
+        (Role.ADMIN.value, "Organisation admin"),
+    ])

@@ -1,0 +1,130 @@
+"""Accounts, the organisations people belong to, their roles there, and invitations to join."""
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+
+class Organisation(models.Model):
+    """A programme that runs Pathways; a person who signs up alone gets a personal one."""
+
+    name = models.CharField(max_length=200)
+    is_personal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountManager(UserManager):
+    """Accounts are identified by email address, not a separate user name."""
+
+    def _create_user(self, email, password, **extra_fields):
+        email = self.normalize_email(email)
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Anyone who signs in: a person in recovery, a supporter, or an organisation admin."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField("full name", max_length=150, blank=True)
+    preferred_name = models.CharField(max_length=80, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    home_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="members", null=True, blank=True
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = AccountManager()
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.name or self.email.split("@")[0]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Role(models.TextChoices):
+    PERSON = "person", "person in recovery"
+    PEER_SUPPORTER = "peer_supporter", "peer supporter"
+    PROFESSIONAL = "professional", "professional"
+    ADMIN = "admin", "organisation admin"
+
+
+STAFF_ROLES = (Role.PEER_SUPPORTER, Role.PROFESSIONAL, Role.ADMIN)
+
+
+class Membership(models.Model):
+    """What someone is in an organisation: a person it serves, a member of staff, or an admin."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user", "role"], name="one_role_once_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+class PersonProfile(models.Model):
+    """The person's own words about who they are and what helps them."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    culture = models.TextField(blank=True, max_length=2000)
+    language = models.CharField(max_length=200, blank=True)
+    faith = models.TextField(blank=True, max_length=2000)
+    what_helps = models.TextField(blank=True, max_length=4000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+def token_digest(token: str) -> str:
+    """Only a digest of an invitation token is stored, so a database copy cannot be used to join."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class OrganisationInvitation(models.Model):
+    """A single-use, expiring invitation to join an organisation as a person or as staff."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.expires_at > now

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("signup/", views.sign_up, name="sign_up"),
+    path("join/<str:token>/", views.join, name="join"),
+    path("me/", views.profile, name="profile"),
+    path("organisation/", views.organisations, name="organisations"),
+    path("organisation/<int:organisation_id>/", views.organisation, name="organisation"),
+    path("organisation/<int:organisation_id>/invite/", views.invite, name="invite"),
+]
+
+# Django's own account views, under their standard names (login, logout, password_reset, ...).
+account_urlpatterns = [
+    path("account/login/", views.PathwaysLoginView.as_view(), name="login"),
+    path("account/", include("django.contrib.auth.urls")),
+]

@@ -1,0 +1,113 @@
+"""Sign-up, joining by invitation, the person's profile, and the organisation admin's page."""
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import EmailAuthenticationForm, InviteForm, JoinForm, ProfileForm, SignUpForm
+from .models import Role
+
+
+class PathwaysLoginView(LoginView):
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.person_sign_up(**form.cleaned_data)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.display_name}. This plan is yours: start wherever you like.")
+        return redirect("plans:plan")
+    return render(request, "people/sign_up.html", {"form": form})
+
+
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an organisation's invitation, with a new account or the one already signed in."""
+    try:
+        invitation = services.invitation_find_open(token=token)
+    except services.InvitationUnavailable:
+        return render(request, "people/invitation_unavailable.html", status=404)
+    if request.user.is_authenticated:
+        return _join_signed_in(request, token, invitation)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept_new_account(token=token, **form.cleaned_data)
+        except services.InvitationUnavailable:
+            return render(request, "people/invitation_unavailable.html", status=404)
+        except ValidationError:
+            form.add_error(None, "There is already an account with this email address. Log in first, "
+                                 "then open the invitation link again to add it to that account.")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.organisation.name}.")
+            return redirect("home")
+    return render(request, "people/join.html", {"form": form, "invitation": invitation})
+
+
+def _join_signed_in(request: HttpRequest, token: str, invitation) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            services.invitation_accept_existing_account(token=token, user=request.user)
+        except services.InvitationUnavailable:
+            return render(request, "people/invitation_unavailable.html", status=404)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("home")
+        messages.success(request, f"You have joined {invitation.organisation.name}.")
+        return redirect("home")
+    return render(request, "people/join_signed_in.html", {"invitation": invitation})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm.for_user(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Saved.")
+        return redirect("people:profile")
+    return render(request, "people/profile.html", {"form": form})
+
+
+@login_required
+def organisations(request: HttpRequest) -> HttpResponse:
+    administered = selectors.organisations_administered(viewer=request.user)
+    if len(administered) == 1:
+        return redirect("people:organisation", organisation_id=administered[0].pk)
+    return render(request, "people/organisations.html", {"organisations": administered})
+
+
+@login_required
+def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    org = selectors.organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    return render(request, "people/organisation.html", {
+        "organisation": org, "roster": selectors.organisation_roster(organisation=org), "form": InviteForm(),
+    })
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    org = selectors.organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return render(request, "people/organisation.html", {
+            "organisation": org, "roster": selectors.organisation_roster(organisation=org), "form": form,
+        }, status=400)
+    _, token = services.invitation_create(organisation=org, invited_by=request.user,
+                                          email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                                          base_url=request.build_absolute_uri("/")[:-1])
+    link = request.build_absolute_uri(reverse("people:join", args=[token]))
+    messages.success(request, f"Invitation sent as {Role(form.cleaned_data['role']).label}. "
+                              f"You can also share this single-use link (valid for 7 days): {link}")
+    return redirect("people:organisation", organisation_id=org.pk)

@@ -1,0 +1,159 @@
+"""The recovery plan a person owns, and every part of it."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+LONG_TEXT = 4000
+SHORT_TEXT = 200
+
+
+class Dimension(models.TextChoices):
+    """SAMHSA's four dimensions of recovery."""
+
+    HEALTH = "health", "Health"
+    HOME = "home", "Home"
+    PURPOSE = "purpose", "Purpose"
+    COMMUNITY = "community", "Community"
+
+
+class Pathway(models.TextChoices):
+    """Ways people recover; a person may combine several and change them at any time."""
+
+    ABSTINENCE = "abstinence", "Abstinence"
+    MODERATION = "moderation", "Moderation"
+    HARM_REDUCTION = "harm_reduction", "Harm reduction"
+    MEDICATION = "medication", "Medication-supported recovery"
+    MUTUAL_AID_12_STEP = "mutual_aid_12_step", "Mutual aid: 12-step"
+    MUTUAL_AID_SMART = "mutual_aid_smart", "Mutual aid: SMART Recovery"
+    MUTUAL_AID_OTHER = "mutual_aid_other", "Mutual aid: another group"
+    FAITH_BASED = "faith_based", "Faith-based recovery"
+    NATURAL = "natural", "Natural recovery (on my own terms)"
+    OTHER = "other", "Something else, in my own words"
+
+
+class Plan(models.Model):
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan")
+    recovery_meaning = models.TextField("What recovery means to me", blank=True, max_length=LONG_TEXT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Plan of {self.person}"
+
+
+class PlanPathway(models.Model):
+    """One pathway the person chose, with when it started and (if changed) when it ended."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pathways")
+    pathway = models.CharField(max_length=30, choices=Pathway.choices)
+    in_my_words = models.CharField(max_length=SHORT_TEXT, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "pathway"], condition=models.Q(ended_at__isnull=True),
+                                    name="one_current_choice_per_pathway"),
+        ]
+
+
+class StrengthKind(models.TextChoices):
+    MINE = "mine", "My strengths"
+    FAMILY = "family", "Strengths of my family"
+    COMMUNITY = "community", "Strengths of my community"
+
+
+class Strength(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="strengths")
+    kind = models.CharField(max_length=20, choices=StrengthKind.choices, default=StrengthKind.MINE)
+    text = models.CharField(max_length=SHORT_TEXT)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class GoalStatus(models.TextChoices):
+    ACTIVE = "active", "Working on it"
+    PAUSED = "paused", "Paused for now"
+    ACHIEVED = "achieved", "Achieved"
+    LET_GO = "let_go", "Let go"
+
+
+RULER = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
+    title = models.CharField(max_length=SHORT_TEXT)
+    why_it_matters = models.TextField("Why this matters to me", blank=True, max_length=LONG_TEXT)
+    importance = models.PositiveSmallIntegerField(null=True, blank=True, validators=RULER)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True, validators=RULER)
+    status = models.CharField(max_length=20, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(importance__lte=10), name="importance_at_most_10"),
+            models.CheckConstraint(condition=models.Q(confidence__lte=10), name="confidence_at_most_10"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StepStatus(models.TextChoices):
+    OPEN = "open", "To do"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Step(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    text = models.CharField(max_length=SHORT_TEXT)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=StepStatus.choices, default=StepStatus.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Win(models.Model):
+    """Something that went well: a completed step, or anything the person wants to remember."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="wins")
+    text = models.CharField(max_length=SHORT_TEXT)
+    step = models.OneToOneField(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="win")
+    occurred_on = models.DateField(default=timezone.localdate)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at", "-pk"]
+
+
+class PlanChange(models.Model):
+    """One entry in the plan's history: who changed what, and when. Written with the change itself."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=40)
+    summary = models.CharField(max_length=400)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]

@@ -1,0 +1,114 @@
+"""Every read of a recovery plan, always on behalf of a viewer and always through the access policy."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from pathways.circle.policy import Action, Category, require
+
+from .models import Dimension, Goal, GoalStatus, Plan, PlanChange, PlanPathway, Step, StepStatus, Strength, Win
+
+DUE_SOON_DAYS = 14
+RECENT_WINS = 5
+
+
+def plan_get(*, person, viewer, action: Action = Action.VIEW) -> Plan:
+    require(viewer, person, Category.PLAN, action)
+    plan = Plan.objects.filter(person=person).first()
+    if plan is None:  # staff accounts have no plan of their own
+        raise Http404
+    return plan
+
+
+def goal_get(*, goal_id: int, viewer, action: Action = Action.VIEW) -> Goal:
+    """The goal, if the viewer may see (or change) it; otherwise 404, whether or not it exists."""
+    goal = Goal.objects.select_related("plan__person").filter(pk=goal_id).first()
+    if goal is None:
+        raise Http404
+    require(viewer, goal.plan.person, Category.PLAN, action)
+    return goal
+
+
+def step_get(*, step_id: int, viewer, action: Action = Action.VIEW) -> Step:
+    step = Step.objects.select_related("goal__plan__person").filter(pk=step_id).first()
+    if step is None:
+        raise Http404
+    require(viewer, step.goal.plan.person, Category.PLAN, action)
+    return step
+
+
+def strength_get(*, strength_id: int, viewer, action: Action = Action.VIEW) -> Strength:
+    strength = Strength.objects.select_related("plan__person").filter(pk=strength_id).first()
+    if strength is None:
+        raise Http404
+    require(viewer, strength.plan.person, Category.PLAN, action)
+    return strength
+
+
+@dataclass
+class DimensionGoals:
+    dimension: Dimension
+    goals: list[Goal]
+
+
+@dataclass
+class PlanOverview:
+    plan: Plan
+    pathways: list[PlanPathway]
+    strengths: dict[str, list]
+    recent_wins: list[Win]
+    steps_due_soon: list[Step]
+    dimensions: list[DimensionGoals]
+    wins_total: int
+
+
+def plan_overview(*, person, viewer) -> PlanOverview:
+    """Everything the plan page shows, with hope first: recent wins and what is due soon."""
+    plan = plan_get(person=person, viewer=viewer)
+    goals = list(
+        plan.goals.prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("created_at", "pk")))
+    )
+    by_dimension = {dimension: [] for dimension in Dimension}
+    for goal in goals:
+        by_dimension[Dimension(goal.dimension)].append(goal)
+    today = timezone.localdate()
+    due_soon = sorted(
+        (
+            step
+            for goal in goals
+            if goal.status == GoalStatus.ACTIVE
+            for step in goal.steps.all()
+            if step.status == StepStatus.OPEN and step.due_on and step.due_on <= today + timedelta(days=DUE_SOON_DAYS)
+        ),
+        key=lambda step: (step.due_on, step.pk),
+    )
+    strengths: dict[str, list] = {}
+    for strength in plan.strengths.all():
+        strengths.setdefault(strength.get_kind_display(), []).append(strength)
+    wins = plan.wins.all()
+    return PlanOverview(
+        plan=plan,
+        pathways=list(plan.pathways.filter(ended_at__isnull=True)),
+        strengths=strengths,
+        recent_wins=list(wins[:RECENT_WINS]),
+        steps_due_soon=due_soon,
+        dimensions=[DimensionGoals(dimension=d, goals=g) for d, g in by_dimension.items()],
+        wins_total=wins.count(),
+    )
+
+
+def pathway_history(*, person, viewer) -> list[PlanPathway]:
+    plan = plan_get(person=person, viewer=viewer)
+    return list(plan.pathways.order_by("-started_at", "-pk"))
+
+
+def plan_history(*, person, viewer) -> list[PlanChange]:
+    plan = plan_get(person=person, viewer=viewer)
+    return list(plan.changes.select_related("actor"))
+
+
+def win_list(*, person, viewer) -> list[Win]:
+    plan = plan_get(person=person, viewer=viewer)
+    return list(plan.wins.all())

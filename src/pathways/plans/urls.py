@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan, name="plan"),
+    path("meaning/", views.meaning_edit, name="meaning"),
+    path("pathways/", views.pathways_edit, name="pathways"),
+    path("strengths/new/", views.strength_add, name="strength_add"),
+    path("strengths/<int:strength_id>/remove/", views.strength_remove, name="strength_remove"),
+    path("goals/new/", views.goal_add, name="goal_add"),
+    path("goals/<int:goal_id>/", views.goal_detail, name="goal"),
+    path("goals/<int:goal_id>/edit/", views.goal_edit, name="goal_edit"),
+    path("goals/<int:goal_id>/status/", views.goal_status, name="goal_status"),
+    path("goals/<int:goal_id>/steps/new/", views.step_add, name="step_add"),
+    path("steps/<int:step_id>/edit/", views.step_edit, name="step_edit"),
+    path("steps/<int:step_id>/done/", views.step_action, {"action": "done"}, name="step_done"),
+    path("steps/<int:step_id>/skip/", views.step_action, {"action": "skip"}, name="step_skip"),
+    path("steps/<int:step_id>/reopen/", views.step_action, {"action": "reopen"}, name="step_reopen"),
+    path("wins/", views.wins, name="wins"),
+    path("history/", views.history, name="history"),
+]

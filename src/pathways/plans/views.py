@@ -1,0 +1,195 @@
+"""Plan pages. Thin: each parses the request, calls one selector or service, and renders."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from pathways.circle.policy import Action
+
+from . import selectors, services
+from .forms import GoalForm, GoalStatusForm, MeaningForm, NewGoalForm, PathwaysForm, StepForm, StrengthForm, WinForm
+from .models import Dimension
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Return to the page the form was on, if it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    overview = selectors.plan_overview(person=request.user, viewer=request.user)
+    return render(request, "plans/plan.html", {"overview": overview, "step_form": StepForm()})
+
+
+@login_required
+def meaning_edit(request: HttpRequest) -> HttpResponse:
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    form = MeaningForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        services.recovery_meaning_update(plan=plan, actor=request.user, text=form.cleaned_data["recovery_meaning"])
+        messages.success(request, "Saved what recovery means to you.")
+        return redirect("plans:plan")
+    return render(request, "plans/meaning_form.html", {"form": form, "heading": "What recovery means to me"})
+
+
+@login_required
+def pathways_edit(request: HttpRequest) -> HttpResponse:
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    current = {choice.pathway: choice.in_my_words for choice in plan.pathways.filter(ended_at__isnull=True)}
+    form = PathwaysForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        services.pathways_set(plan=plan, actor=request.user, chosen=form.chosen())
+        messages.success(request, "Saved your pathways. Earlier choices stay in your history.")
+        return redirect("plans:plan")
+    history = selectors.pathway_history(person=request.user, viewer=request.user)
+    return render(request, "plans/pathways_form.html", {"form": form, "history": history})
+
+
+@login_required
+def strength_add(request: HttpRequest) -> HttpResponse:
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    form = StrengthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.strength_add(plan=plan, actor=request.user, kind=form.cleaned_data["kind"],
+                              text=form.cleaned_data["text"], submission_key=form.cleaned_data["submission_key"])
+        messages.success(request, "Added to your strengths.")
+        return redirect("plans:plan")
+    return render(request, "plans/strength_form.html", {"form": form, "heading": "Add a strength", "submit_label": "Add strength"})
+
+
+@login_required
+@require_POST
+def strength_remove(request: HttpRequest, strength_id: int) -> HttpResponse:
+    strength = selectors.strength_get(strength_id=strength_id, viewer=request.user, action=Action.WRITE)
+    services.strength_remove(strength=strength, actor=request.user)
+    messages.success(request, "Removed that strength.")
+    return redirect("plans:plan")
+
+
+@login_required
+def goal_add(request: HttpRequest) -> HttpResponse:
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    initial = {"dimension": request.GET.get("dimension")} if request.GET.get("dimension") in Dimension.values else {}
+    form = NewGoalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        goal = services.goal_create(
+            plan=plan, actor=request.user, dimension=data["dimension"], title=data["title"],
+            why_it_matters=data["why_it_matters"], importance=data["importance"],
+            confidence=data["confidence"], first_steps=data["first_steps"], submission_key=data["submission_key"],
+        )
+        messages.success(request, f"Added your goal “{goal.title}”.")
+        return redirect("plans:plan")
+    return render(request, "plans/goal_form.html", {"form": form, "heading": "Add a goal", "submit_label": "Add goal"})
+
+
+@login_required
+def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user)
+    return render(request, "plans/goal_detail.html", {
+        "goal": goal, "steps": goal.steps.all(), "step_form": StepForm(), "status_form": GoalStatusForm(),
+    })
+
+
+@login_required
+def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Action.WRITE)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.GOAL_FIELDS}
+        goal.refresh_from_db()  # the form wrote into the instance; compare against what is stored
+        services.goal_update(goal=goal, actor=request.user, **changes)
+        messages.success(request, "Saved your goal.")
+        return redirect("plans:goal", goal_id=goal.pk)
+    return render(request, "plans/goal_form.html", {"form": form, "heading": "Change this goal", "back_url": goal_url(goal)})
+
+
+@login_required
+@require_POST
+def goal_status(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Action.WRITE)
+    form = GoalStatusForm(request.POST)
+    if form.is_valid():
+        services.goal_set_status(goal=goal, actor=request.user, status=form.cleaned_data["status"])
+        messages.success(request, f"“{goal.title}” is now: {goal.get_status_display().lower()}.")
+    else:
+        messages.error(request, "That choice was not one of the options, so nothing changed.")
+    return redirect("plans:goal", goal_id=goal.pk)
+
+
+@login_required
+def step_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Action.WRITE)
+    form = StepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.step_create(goal=goal, actor=request.user, text=form.cleaned_data["text"],
+                             due_on=form.cleaned_data["due_on"], submission_key=form.cleaned_data["submission_key"])
+        messages.success(request, "Added the step.")
+        return _back(request, default=goal_url(goal))
+    return render(request, "plans/step_form.html", {"form": form, "heading": f"Add a step to “{goal.title}”",
+                                                     "submit_label": "Add step", "back_url": goal_url(goal)})
+
+
+def goal_url(goal) -> str:
+    return reverse("plans:goal", args=[goal.pk])
+
+
+@login_required
+def step_edit(request: HttpRequest, step_id: int) -> HttpResponse:
+    step = selectors.step_get(step_id=step_id, viewer=request.user, action=Action.WRITE)
+    form = StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        step.refresh_from_db()
+        services.step_update(step=step, actor=request.user, text=form.cleaned_data["text"],
+                             due_on=form.cleaned_data["due_on"])
+        messages.success(request, "Saved the step.")
+        return redirect("plans:goal", goal_id=step.goal_id)
+    return render(request, "plans/step_form.html", {"form": form, "heading": "Change a step",
+                                                     "back_url": goal_url(step.goal)})
+
+
+STEP_ACTIONS = {
+    "done": (services.step_complete, "Well done — that is a win, and it is in your wins."),
+    "skip": (services.step_skip, "Set aside. You can bring it back whenever you like."),
+    "reopen": (services.step_reopen, "Brought back to your steps."),
+}
+
+
+@login_required
+@require_POST
+def step_action(request: HttpRequest, step_id: int, action: str) -> HttpResponse:
+    step = selectors.step_get(step_id=step_id, viewer=request.user, action=Action.WRITE)
+    service, message = STEP_ACTIONS[action]
+    service(step=step, actor=request.user)
+    step.refresh_from_db()
+    if request.htmx:
+        return render(request, "plans/_step.html", {"step": step, "just_changed": message, "next": request.POST.get("next", "")})
+    messages.success(request, message)
+    return _back(request, default=goal_url(step.goal))
+
+
+@login_required
+def wins(request: HttpRequest) -> HttpResponse:
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    form = WinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.win_add(plan=plan, actor=request.user, text=form.cleaned_data["text"],
+                         occurred_on=form.cleaned_data["occurred_on"], submission_key=form.cleaned_data["submission_key"])
+        messages.success(request, "Noted. That counts.")
+        return redirect("plans:wins")
+    return render(request, "plans/wins.html", {
+        "form": form, "wins": selectors.win_list(person=request.user, viewer=request.user),
+    })
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    changes = selectors.plan_history(person=request.user, viewer=request.user)
+    return render(request, "plans/history.html", {"changes": changes})

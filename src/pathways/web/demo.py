@@ -1,0 +1,124 @@
+"""Fictional demo data: one programme, its staff, and three people at different points of recovery.
+
+Every name and every word here was made up for Pathways; any likeness to real people is chance.
+"""
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
+from pathways.plans import services as plan_services
+from pathways.plans.models import Dimension, GoalStatus, Pathway, Plan, StrengthKind
+
+DEMO_ORGANISATION = "Riverbend Recovery Collective (demo)"
+DEMO_PASSWORD = "riverbend-demo-2026"
+
+STAFF = [
+    ("ada@demo.pathways.invalid", "Ada Demo", "Ada", "she/her", Role.ADMIN),
+    ("sam@demo.pathways.invalid", "Sam Demo", "Sam", "they/them", Role.PEER_SUPPORTER),
+    ("lee@demo.pathways.invalid", "Lee Demo", "Lee", "he/him", Role.PROFESSIONAL),
+]
+
+PEOPLE = [
+    {
+        "email": "pat@demo.pathways.invalid", "name": "Pat Demo", "preferred": "Pat", "pronouns": "she/her",
+        "meaning": "Waking up with a clear head and being someone my kids can count on.",
+        "pathways": {Pathway.ABSTINENCE: "", Pathway.MUTUAL_AID_12_STEP: "Tuesday and Friday meetings"},
+        "culture": "Grew up in a big family that cooks together on Sundays.",
+        "what_helps": "A walk before I talk about hard things.",
+        "strengths": [(StrengthKind.MINE, "I keep going when things get hard"),
+                      (StrengthKind.FAMILY, "My sister checks in every week")],
+        "goals": [
+            (Dimension.HEALTH, "Sleep seven hours most nights", "I am kinder to everyone when I have slept.", 8, 5,
+             ["Phone stays in the kitchen after 10pm", "Try the breathing exercise twice this week"]),
+            (Dimension.HOME, "Make the flat feel like mine", "A calm place to come back to.", 6, 7,
+             ["Put up the photos from the drawer"]),
+            (Dimension.PURPOSE, "Finish the bookkeeping course", "I want work I am proud of.", 9, 6,
+             ["Do module 3 on Saturday morning"]),
+            (Dimension.COMMUNITY, "Keep my Friday meeting", "People there get it.", 9, 8, ["Ask Jo for a lift"]),
+        ],
+        "done_steps": 2, "wins": ["Told my sister how I really felt", "Cooked dinner for the kids"],
+        "days_ago": 120,
+    },
+    {
+        "email": "jo@demo.pathways.invalid", "name": "Jo Demo", "preferred": "Jo", "pronouns": "he/him",
+        "meaning": "Staying alive and a little bit better each month. Being safe first.",
+        "pathways": {Pathway.HARM_REDUCTION: "", Pathway.MEDICATION: "Daily dose at the clinic"},
+        "culture": "", "what_helps": "Texts work better than calls for me.",
+        "strengths": [(StrengthKind.MINE, "Good with my hands"), (StrengthKind.COMMUNITY, "The drop-in centre staff")],
+        "goals": [
+            (Dimension.HEALTH, "Never use alone", "My friend Ray died alone.", 10, 6,
+             ["Keep naloxone in my jacket", "Save the spotting line number in my phone"]),
+            (Dimension.HOME, "Get on the housing list", "", 8, 4, ["Bring ID to the housing office"]),
+            (Dimension.PURPOSE, "Fix bikes at the community workshop", "", 6, 7, []),
+            (Dimension.COMMUNITY, "Go to the drop-in lunch on Wednesdays", "", 5, 8, []),
+        ],
+        "done_steps": 1, "wins": ["Picked up my prescription on time all week"],
+        "days_ago": 30,
+    },
+    {
+        "email": "rue@demo.pathways.invalid", "name": "Rue Demo", "preferred": "Rue", "pronouns": "they/them",
+        "meaning": "Drinking in a way that fits the life I want, not the other way round.",
+        "pathways": {Pathway.MODERATION: "No more than two drinks, never on work nights",
+                     Pathway.MUTUAL_AID_SMART: ""},
+        "culture": "Welsh speaker; chapel on holidays.", "what_helps": "Plans written down.",
+        "strengths": [(StrengthKind.MINE, "Curious and honest with myself")],
+        "goals": [
+            (Dimension.HEALTH, "Alcohol-free weekdays", "Mornings feel better.", 7, 7, ["Buy alcohol-free beer"]),
+            (Dimension.PURPOSE, "Start the pottery class", "", 5, 9, ["Book a taster session"]),
+        ],
+        "done_steps": 1, "wins": [],
+        "days_ago": 400,
+    },
+]
+
+
+def demo_exists() -> bool:
+    return Organisation.objects.filter(name=DEMO_ORGANISATION).exists()
+
+
+def _account(organisation, email, name, preferred, pronouns) -> User:
+    user = User(email=email, name=name, preferred_name=preferred, pronouns=pronouns, home_organisation=organisation)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def load_demo() -> Organisation:
+    organisation = Organisation.objects.create(name=DEMO_ORGANISATION)
+    for email, name, preferred, pronouns, role in STAFF:
+        user = _account(organisation, email, name, preferred, pronouns)
+        Membership.objects.create(organisation=organisation, user=user, role=role)
+    for person in PEOPLE:
+        _load_person(organisation, person)
+    return organisation
+
+
+def _load_person(organisation, data) -> None:
+    user = _account(organisation, data["email"], data["name"], data["preferred"], data["pronouns"])
+    Membership.objects.create(organisation=organisation, user=user, role=Role.PERSON)
+    PersonProfile.objects.create(user=user, culture=data["culture"], what_helps=data["what_helps"])
+    plan = plan_services.plan_create(person=user)
+    Plan.objects.filter(pk=plan.pk).update(created_at=timezone.now() - timedelta(days=data["days_ago"]))
+    plan_services.recovery_meaning_update(plan=plan, actor=user, text=data["meaning"])
+    plan_services.pathways_set(plan=plan, actor=user, chosen=dict(data["pathways"]))
+    for kind, text in data["strengths"]:
+        plan_services.strength_add(plan=plan, actor=user, kind=kind, text=text)
+    steps = []
+    for dimension, title, why, importance, confidence, first_steps in data["goals"]:
+        goal = plan_services.goal_create(plan=plan, actor=user, dimension=dimension, title=title, why_it_matters=why,
+                                         importance=importance, confidence=confidence, first_steps=first_steps)
+        steps.extend(goal.steps.all())
+    for step in steps[: data["done_steps"]]:
+        plan_services.step_complete(step=step, actor=user)
+    for text in data["wins"]:
+        plan_services.win_add(plan=plan, actor=user, text=text)
+    if data["days_ago"] > 300:
+        first_goal = plan.goals.first()
+        plan_services.goal_set_status(goal=first_goal, actor=user, status=GoalStatus.ACHIEVED)
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    return [(email, role.label) for email, _, _, _, role in STAFF] + [(p["email"], "person") for p in PEOPLE]
