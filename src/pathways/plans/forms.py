@@ -91,6 +91,12 @@ class GoalForm(SubmissionKeyMixin, forms.ModelForm):
         help_texts = {"title": "In your own words. This is the only thing you need to fill in."}
         widgets = {"why_it_matters": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Always one dimension selected, so the title is the only thing a person must type.
+        self.fields["dimension"].choices = Dimension.choices
+        self.fields["dimension"].initial = self.initial.get("dimension") or Dimension.HEALTH
+
 
 class NewGoalForm(GoalForm):
     """Creating a goal can name its first small steps straight away."""

@@ -1,0 +1,28 @@
+"""The demo programme loads once, with people on different pathways at different points."""
+from django.core.management import call_command
+
+from pathways.people.models import Membership, Role, User
+from pathways.plans.models import PlanPathway, Win
+from pathways.web.demo import DEMO_PASSWORD, PEOPLE
+
+
+def test_demo_data_loads_once_with_staff_and_people_on_different_pathways(db, capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    assert "already loaded" in capsys.readouterr().out
+    assert User.objects.filter(email__endswith="@demo.pathways.invalid").count() == 6
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {Role.ADMIN, Role.PEER_SUPPORTER, Role.PROFESSIONAL, Role.PERSON}
+    pathways_per_person = {
+        person["email"]: set(PlanPathway.objects.filter(plan__person__email=person["email"], ended_at__isnull=True)
+                             .values_list("pathway", flat=True))
+        for person in PEOPLE
+    }
+    assert len({frozenset(p) for p in pathways_per_person.values()}) == len(PEOPLE)
+    assert Win.objects.exists()
+
+
+def test_demo_accounts_can_log_in(client, db):
+    call_command("load_demo")
+    assert client.login(username="pat@demo.pathways.invalid", password=DEMO_PASSWORD)
+    assert client.get("/plan/").status_code == 200
