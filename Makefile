@@ -52,7 +52,7 @@ test-postgres:
 	DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
-	@for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
+	@for script in benchmarks/[!_]*.py; do $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var

@@ -15,9 +15,12 @@ urlpatterns = [
     path("goals/<int:goal_id>/status/", views.goal_status, name="goal_status"),
     path("goals/<int:goal_id>/steps/new/", views.step_add, name="step_add"),
     path("steps/<int:step_id>/edit/", views.step_edit, name="step_edit"),
-    path("steps/<int:step_id>/done/", views.step_action, {"action": "done"}, name="step_done"),
-    path("steps/<int:step_id>/skip/", views.step_action, {"action": "skip"}, name="step_skip"),
-    path("steps/<int:step_id>/reopen/", views.step_action, {"action": "reopen"}, name="step_reopen"),
+    path("steps/<int:step_id>/", views.step_action, name="step_action"),
     path("wins/", views.wins, name="wins"),
     path("history/", views.history, name="history"),
+    path("suggestions/<int:suggestion_id>/", views.suggestion_answer, name="suggestion"),
+    # What supporters see of someone who shares their plan with them.
+    path("of/<uuid:person_id>/", views.shared_plan, name="shared_plan"),
+    path("of/<uuid:person_id>/suggest/goal/", views.suggest, {"kind": "goal"}, name="suggest_goal"),
+    path("of/<uuid:person_id>/suggest/step/", views.suggest, {"kind": "step"}, name="suggest_step"),
 ]

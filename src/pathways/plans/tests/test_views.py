@@ -116,8 +116,8 @@ class TestAnotherPersonsIds:
             (reverse("plans:goal_status", args=[pats_goal.pk]), {"status": "let_go"}),
             (reverse("plans:step_add", args=[pats_goal.pk]), {"text": "Injected step"}),
             (reverse("plans:step_edit", args=[step.pk]), {"text": "Changed"}),
-            (reverse("plans:step_done", args=[step.pk]), {}),
-            (reverse("plans:step_skip", args=[step.pk]), {}),
+            (reverse("plans:step_action", args=[step.pk]), {"action": "done"}),
+            (reverse("plans:step_action", args=[step.pk]), {"action": "skip"}),
         ]
         for url, data in posts:
             assert rue_client.post(url, data).status_code == 404, url
@@ -135,14 +135,15 @@ class TestAnotherPersonsIds:
 
 def test_marking_a_step_done_without_javascript_returns_to_the_page(pat_client, pats_goal):
     step = pats_goal.steps.get()
-    response = pat_client.post(reverse("plans:step_done", args=[step.pk]), {"next": "/plan/"})
+    response = pat_client.post(reverse("plans:step_action", args=[step.pk]), {"action": "done", "next": "/plan/"})
     assert response.status_code == 302 and response["Location"] == "/plan/"
     assert Win.objects.filter(step=step).exists()
 
 
 def test_marking_a_step_done_with_htmx_returns_the_step_in_place(pat_client, pats_goal):
     step = pats_goal.steps.get()
-    response = pat_client.post(reverse("plans:step_done", args=[step.pk]), {"next": "/plan/"}, HTTP_HX_REQUEST="true")
+    response = pat_client.post(reverse("plans:step_action", args=[step.pk]), {"action": "done", "next": "/plan/"},
+                               HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200
     assert f'id="step-{step.pk}"' in body and "that is a win" in body
@@ -151,7 +152,8 @@ def test_marking_a_step_done_with_htmx_returns_the_step_in_place(pat_client, pat
 
 def test_next_cannot_send_the_person_to_another_site(pat_client, pats_goal):
     step = pats_goal.steps.get()
-    response = pat_client.post(reverse("plans:step_skip", args=[step.pk]), {"next": "https://evil.example/"})
+    response = pat_client.post(reverse("plans:step_action", args=[step.pk]),
+                               {"action": "skip", "next": "https://evil.example/"})
     assert response["Location"] == reverse("plans:goal", args=[pats_goal.pk])
 
 
@@ -164,7 +166,15 @@ def test_an_unknown_goal_status_changes_nothing(pat_client, pats_goal):
 
 def test_step_actions_only_answer_post(pat_client, pats_goal):
     step = pats_goal.steps.get()
-    assert pat_client.get(reverse("plans:step_done", args=[step.pk])).status_code == 405
+    assert pat_client.get(reverse("plans:step_action", args=[step.pk])).status_code == 405
+
+
+def test_an_unknown_step_action_changes_nothing(pat_client, pats_goal):
+    step = pats_goal.steps.get()
+    response = pat_client.post(reverse("plans:step_action", args=[step.pk]), {"action": "delete"}, follow=True)
+    assert "step is unchanged" in response.content.decode()
+    step.refresh_from_db()
+    assert step.status == StepStatus.OPEN
 
 
 def test_staff_without_a_plan_get_404_on_plan_pages(client, lee):
