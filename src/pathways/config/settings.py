@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "pathways.people",
     "pathways.circle",
     "pathways.plans",
+    "pathways.reports",
 ]
 
 MIDDLEWARE = [
@@ -43,6 +44,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pathways.web.middleware.NoStoreForSignedInMiddleware",
+    "pathways.circle.middleware.AccessContextMiddleware",
 ]
 
 ROOT_URLCONF = "pathways.config.urls"

@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("pathways.people.urls")),
     *account_urlpatterns,
     path("plan/", include("pathways.plans.urls")),
+    path("circle/", include("pathways.circle.urls")),
+    path("people/", include("pathways.reports.urls")),
     path("admin/", admin.site.urls),
 ]

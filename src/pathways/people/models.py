@@ -1,6 +1,7 @@
 """Accounts, the organisations people belong to, their roles there, and invitations to join."""
 import hashlib
 import secrets
+import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -46,6 +47,8 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
+    # The id used in URLs and in the access log, so neither reveals row counts or outlives a deletion.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("full name", max_length=150, blank=True)
     preferred_name = models.CharField(max_length=80, blank=True)
     pronouns = models.CharField(max_length=40, blank=True)

@@ -135,3 +135,28 @@ class WinForm(SubmissionKeyMixin, forms.ModelForm):
         fields = ["text", "occurred_on"]
         labels = {"text": "What went well", "occurred_on": "When"}
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class SuggestGoalForm(SubmissionKeyMixin, forms.Form):
+    dimension = forms.ChoiceField(label="Part of life", choices=Dimension.choices)
+    text = forms.CharField(label="Goal you would suggest", max_length=200)
+    why = forms.CharField(label="Why you think it could help (optional)", required=False, max_length=4000,
+                          widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SuggestStepForm(SubmissionKeyMixin, forms.Form):
+    goal = forms.TypedChoiceField(label="For which goal", coerce=int)
+    text = forms.CharField(label="Step you would suggest", max_length=200)
+
+    def __init__(self, *args, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [(goal.pk, goal.title) for goal in goals]
+
+
+class AcceptSuggestionForm(forms.Form):
+    """The person may reword a suggestion before taking it into their plan."""
+
+    text = forms.CharField(label="In my words", max_length=200)
+    why = forms.CharField(label="Why this matters to me (optional)", required=False, max_length=4000,
+                          widget=forms.Textarea(attrs={"rows": 2}))
+    dimension = forms.ChoiceField(label="Part of my life", choices=Dimension.choices, required=False)

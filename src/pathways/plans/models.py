@@ -157,3 +157,34 @@ class PlanChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+
+class SuggestionKind(models.TextChoices):
+    GOAL = "goal", "a goal"
+    STEP = "step", "a step"
+
+
+class SuggestionStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for the person"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Suggestion(models.Model):
+    """A goal or step a supporter proposes. It changes nothing until the person accepts it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="suggestions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author_name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=SuggestionKind.choices)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions")
+    dimension = models.CharField(max_length=20, choices=Dimension.choices, blank=True)
+    text = models.CharField(max_length=SHORT_TEXT)
+    why = models.TextField(blank=True, max_length=LONG_TEXT)
+    status = models.CharField(max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.WAITING)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

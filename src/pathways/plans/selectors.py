@@ -8,7 +8,20 @@ from django.utils import timezone
 
 from pathways.circle.policy import Action, Category, require
 
-from .models import Dimension, Goal, GoalStatus, Plan, PlanChange, PlanPathway, Step, StepStatus, Strength, Win
+from .models import (
+    Dimension,
+    Goal,
+    GoalStatus,
+    Plan,
+    PlanChange,
+    PlanPathway,
+    Step,
+    StepStatus,
+    Strength,
+    Suggestion,
+    SuggestionStatus,
+    Win,
+)
 
 DUE_SOON_DAYS = 14
 RECENT_WINS = 5
@@ -112,3 +125,17 @@ def plan_history(*, person, viewer) -> list[PlanChange]:
 def win_list(*, person, viewer) -> list[Win]:
     plan = plan_get(person=person, viewer=viewer)
     return list(plan.wins.all())
+
+
+def suggestions_waiting(*, person, viewer) -> list[Suggestion]:
+    """Suggestions from the circle that wait for the person's answer (only the person sees these)."""
+    plan = plan_get(person=person, viewer=viewer, action=Action.WRITE)
+    return list(plan.suggestions.filter(status=SuggestionStatus.WAITING).select_related("goal"))
+
+
+def suggestion_get(*, suggestion_id: int, viewer) -> Suggestion:
+    suggestion = Suggestion.objects.select_related("plan__person", "goal").filter(pk=suggestion_id).first()
+    if suggestion is None:
+        raise Http404
+    require(viewer, suggestion.plan.person, Category.PLAN, Action.WRITE)
+    return suggestion

@@ -18,6 +18,9 @@ from .models import (
     StepStatus,
     Strength,
     StrengthKind,
+    Suggestion,
+    SuggestionKind,
+    SuggestionStatus,
     Win,
 )
 
@@ -260,3 +263,50 @@ def win_add(*, plan: Plan, actor, text: str, occurred_on: date | None = None,
     if created:
         _record(plan=plan, actor=actor, action="win_added", summary=f"Noted a win: {win.text}")
     return win
+
+
+@transaction.atomic
+def suggestion_create(*, plan: Plan, author, kind: str, text: str, why: str = "", dimension: str = "",
+                      goal: Goal | None = None, submission_key: uuid.UUID | None = None) -> Suggestion:
+    """A supporter proposes a goal or a step; the plan itself stays exactly as it was."""
+    if existing := _already_submitted(Suggestion, submission_key):
+        return existing
+    if kind == SuggestionKind.STEP and (goal is None or goal.plan_id != plan.pk):
+        raise ValidationError({"goal": "Choose one of the person's goals for this step."})
+    if kind == SuggestionKind.GOAL and dimension not in Dimension.values:
+        raise ValidationError({"dimension": "Choose a part of life for this goal."})
+    suggestion, _ = _save_once(Suggestion(
+        plan=plan, author=author, author_name=author.name or author.display_name, kind=kind, text=text, why=why,
+        dimension=dimension if kind == SuggestionKind.GOAL else "", goal=goal if kind == SuggestionKind.STEP else None,
+        submission_key=submission_key))
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_accept(*, suggestion: Suggestion, actor, text: str, why: str = "", dimension: str = "") -> Goal | Step:
+    """The person takes a suggestion into their plan, in their own (possibly edited) words."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != SuggestionStatus.WAITING:
+        raise ValidationError("This suggestion was already answered.")
+    suggestion.status, suggestion.decided_at = SuggestionStatus.ACCEPTED, timezone.now()
+    suggestion.save(update_fields=["status", "decided_at"])
+    if suggestion.kind == SuggestionKind.GOAL:
+        result = goal_create(plan=suggestion.plan, actor=actor, dimension=dimension or suggestion.dimension,
+                             title=text, why_it_matters=why)
+    else:
+        result = step_create(goal=suggestion.goal, actor=actor, text=text)
+    _record(plan=suggestion.plan, actor=actor, action="suggestion_accepted",
+            summary=f"Accepted {suggestion.get_kind_display()} suggested by {suggestion.author_name}: {text}",
+            suggestion=suggestion.pk)
+    return result
+
+
+@transaction.atomic
+def suggestion_decline(*, suggestion: Suggestion, actor) -> None:
+    if suggestion.status != SuggestionStatus.WAITING:
+        return
+    suggestion.status, suggestion.decided_at = SuggestionStatus.DECLINED, timezone.now()
+    suggestion.save(update_fields=["status", "decided_at"])
+    _record(plan=suggestion.plan, actor=actor, action="suggestion_declined",
+            summary=f"Declined {suggestion.get_kind_display()} suggested by {suggestion.author_name}: {suggestion.text}",
+            suggestion=suggestion.pk)

@@ -7,10 +7,23 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from pathways.circle.policy import Action
+from pathways.circle.policy import Action, Category, can
+from pathways.circle.selectors import person_by_public_id
 
 from . import selectors, services
-from .forms import GoalForm, GoalStatusForm, MeaningForm, NewGoalForm, PathwaysForm, StepForm, StrengthForm, WinForm
+from .forms import (
+    AcceptSuggestionForm,
+    GoalForm,
+    GoalStatusForm,
+    MeaningForm,
+    NewGoalForm,
+    PathwaysForm,
+    StepForm,
+    StrengthForm,
+    SuggestGoalForm,
+    SuggestStepForm,
+    WinForm,
+)
 from .models import Dimension
 
 
@@ -25,7 +38,8 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @login_required
 def plan(request: HttpRequest) -> HttpResponse:
     overview = selectors.plan_overview(person=request.user, viewer=request.user)
-    return render(request, "plans/plan.html", {"overview": overview, "step_form": StepForm()})
+    suggestions = selectors.suggestions_waiting(person=request.user, viewer=request.user)
+    return render(request, "plans/plan.html", {"overview": overview, "suggestions": suggestions})
 
 
 @login_required
@@ -33,6 +47,7 @@ def meaning_edit(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
     form = MeaningForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
+        plan.refresh_from_db()  # the form wrote into the instance; compare against what is stored
         services.recovery_meaning_update(plan=plan, actor=request.user, text=form.cleaned_data["recovery_meaning"])
         messages.success(request, "Saved what recovery means to you.")
         return redirect("plans:plan")
@@ -164,13 +179,18 @@ STEP_ACTIONS = {
 
 @login_required
 @require_POST
-def step_action(request: HttpRequest, step_id: int, action: str) -> HttpResponse:
+def step_action(request: HttpRequest, step_id: int) -> HttpResponse:
+    """Done, skip or bring back a step; answers with the step itself when htmx asked."""
     step = selectors.step_get(step_id=step_id, viewer=request.user, action=Action.WRITE)
-    service, message = STEP_ACTIONS[action]
+    if request.POST.get("action") not in STEP_ACTIONS:
+        messages.error(request, "That was not one of the choices, so the step is unchanged.")
+        return _back(request, default=goal_url(step.goal))
+    service, message = STEP_ACTIONS[request.POST["action"]]
     service(step=step, actor=request.user)
     step.refresh_from_db()
     if request.htmx:
-        return render(request, "plans/_step.html", {"step": step, "just_changed": message, "next": request.POST.get("next", "")})
+        return render(request, "plans/_step.html",
+                      {"step": step, "just_changed": message, "next": request.POST.get("next", "")})
     messages.success(request, message)
     return _back(request, default=goal_url(step.goal))
 
@@ -193,3 +213,56 @@ def wins(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     changes = selectors.plan_history(person=request.user, viewer=request.user)
     return render(request, "plans/history.html", {"changes": changes})
+
+
+@login_required
+def shared_plan(request: HttpRequest, person_id) -> HttpResponse:
+    """A supporter reads the plan of someone who shares it with them (through the policy, logged)."""
+    person = person_by_public_id(public_id=person_id)
+    overview = selectors.plan_overview(person=person, viewer=request.user)
+    goals = [goal for group in overview.dimensions for goal in group.goals]
+    may_suggest = can(request.user, person, Category.PLAN, Action.SUGGEST)
+    return render(request, "plans/shared_plan.html", {
+        "person": person, "overview": overview, "may_suggest": may_suggest,
+        "goal_form": SuggestGoalForm(prefix="goal") if may_suggest else None,
+        "step_form": SuggestStepForm(prefix="step", goals=goals) if may_suggest and goals else None,
+    })
+
+
+@login_required
+@require_POST
+def suggest(request: HttpRequest, person_id, kind: str) -> HttpResponse:
+    person = person_by_public_id(public_id=person_id)
+    plan = selectors.plan_get(person=person, viewer=request.user, action=Action.SUGGEST)
+    if kind == "goal":
+        form = SuggestGoalForm(request.POST, prefix="goal")
+        valid = form.is_valid()
+        fields = {"dimension": form.cleaned_data.get("dimension"), "why": form.cleaned_data.get("why", "")}
+    else:
+        form = SuggestStepForm(request.POST, prefix="step", goals=plan.goals.all())
+        valid = form.is_valid()
+        fields = {"goal": plan.goals.filter(pk=form.cleaned_data.get("goal")).first()}
+    if not valid:
+        messages.error(request, "The suggestion needs a few words, and a goal to go with a step. Nothing was sent.")
+        return redirect("plans:shared_plan", person_id=person.public_id)
+    services.suggestion_create(plan=plan, author=request.user, kind=kind, text=form.cleaned_data["text"],
+                               submission_key=form.cleaned_data["submission_key"], **fields)
+    messages.success(request, f"Sent. It waits on {person.display_name}'s plan until they accept or decline it.")
+    return redirect("plans:shared_plan", person_id=person.public_id)
+
+
+@login_required
+def suggestion_answer(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    suggestion = selectors.suggestion_get(suggestion_id=suggestion_id, viewer=request.user)
+    form = AcceptSuggestionForm(request.POST or None, initial={
+        "text": suggestion.text, "why": suggestion.why, "dimension": suggestion.dimension})
+    if request.method == "POST" and request.POST.get("answer") == "decline":
+        services.suggestion_decline(suggestion=suggestion, actor=request.user)
+        messages.success(request, "Declined. Your plan is unchanged.")
+        return redirect("plans:plan")
+    if request.method == "POST" and form.is_valid():
+        services.suggestion_accept(suggestion=suggestion, actor=request.user, text=form.cleaned_data["text"],
+                                   why=form.cleaned_data["why"], dimension=form.cleaned_data["dimension"])
+        messages.success(request, "Added to your plan.")
+        return redirect("plans:plan")
+    return render(request, "plans/suggestion_answer.html", {"suggestion": suggestion, "form": form})

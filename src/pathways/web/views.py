@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("plans:plan")
     if Role.ADMIN in roles:
         return redirect("people:organisations")
-    return render(request, "web/supporter_home.html")
+    return redirect("reports:caseload")
 
 
 @require_GET

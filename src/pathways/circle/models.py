@@ -1,0 +1,181 @@
+"""The person's circle, the consents (grants) that let supporters see something, and the access log."""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Category(models.TextChoices):
+    """Parts of a person's record that can be shared, each on its own."""
+
+    PLAN = "plan", "my recovery plan"
+    CHECKINS = "checkins", "my daily check-ins"
+    MEASURES = "measures", "my recovery measures"
+    USE_LOG = "use_log", "my use log"
+    SAFETY_PLAN = "safety_plan", "my safety plan"
+    NOTES = "notes", "notes about our sessions"
+    EARLY_WARNING = "early_warning", "early-warning alerts"
+    CRISIS_ALERTS = "crisis_alerts", "crisis alerts"
+
+
+class Access(models.TextChoices):
+    """How much a grant allows, in increasing order."""
+
+    VIEW = "view", "see"
+    SUGGEST = "suggest", "see and suggest changes"
+    WRITE = "write", "see and write"
+
+
+ACCESS_RANK = {Access.VIEW: 1, Access.SUGGEST: 2, Access.WRITE: 3}
+# Only the plan takes suggestions and only notes can be written by a supporter; everything else is view.
+ALLOWED_ACCESS = {category: {Access.VIEW} for category in Category}
+ALLOWED_ACCESS[Category.PLAN] = {Access.VIEW, Access.SUGGEST}
+ALLOWED_ACCESS[Category.NOTES] = {Access.VIEW, Access.WRITE}
+
+
+class SupporterRole(models.TextChoices):
+    PEER_SUPPORTER = "peer_supporter", "peer supporter (expert by experience)"
+    PROFESSIONAL = "professional", "professional (expert by profession)"
+    ALLY = "ally", "ally (family, friend or sponsor)"
+
+
+class CircleMember(models.Model):
+    """Someone in the person's circle. Removing them ends every grant they hold."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle")
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supporting")
+    role = models.CharField(max_length=20, choices=SupporterRole.choices)
+    relationship = models.CharField("how the person describes them", max_length=120, blank=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    joined_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "supporter"], condition=models.Q(removed_at__isnull=True),
+                                    name="one_current_membership_per_supporter"),
+        ]
+
+
+class CircleInvitation(models.Model):
+    """A single-use, expiring link the person gives to someone they want in their circle."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_invitations")
+    role = models.CharField(max_length=20, choices=SupporterRole.choices)
+    name = models.CharField("their name", max_length=150)
+    email = models.EmailField(blank=True)
+    relationship = models.CharField(max_length=120, blank=True)
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.withdrawn_at is None and self.expires_at > now
+
+
+class Grant(models.Model):
+    """A consent to disclose, modelled on what 42 CFR Part 2 §2.31 requires a written consent to hold.
+
+    A signed grant never changes: to share more or less, the person revokes it and signs a new one.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_given")
+    member = models.ForeignKey(CircleMember, on_delete=models.CASCADE, related_name="grants")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_held")
+    recipient_name = models.CharField(max_length=150)
+    purpose = models.CharField(max_length=300)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty means until the person revokes it.")
+    expiry_event = models.CharField(max_length=200, blank=True)
+    signature = models.CharField("typed name", max_length=150)
+    signed_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class GrantItem(models.Model):
+    """One category a grant covers, and how much it allows."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="items")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.VIEW)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grant", "category"], name="one_item_per_category")]
+
+
+class EmergencyAccess(models.Model):
+    """A professional opened a record without a grant, giving a reason; it lasts at most an hour."""
+
+    MAX_MINUTES = 60
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="emergency_accesses")
+    professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=500)
+    started_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    person_told_at = models.DateTimeField(null=True, blank=True)
+
+
+class AccessLogEntry(models.Model):
+    """One read of a person's data by someone else, allowed or refused. Never updated, never deleted.
+
+    People are referred to by their public ids, not foreign keys: deleting an account removes the only
+    link from the id to a person, which de-identifies the entries without touching them. Each entry's
+    digest covers its own fields and the previous entry's digest, so editing, deleting or reordering
+    any entry breaks the chain from that point on (`manage.py verify_access_log`).
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    person_ref = models.CharField(max_length=36, db_index=True)
+    viewer_ref = models.CharField(max_length=36, db_index=True)
+    viewer_name = models.CharField(max_length=150)
+    viewer_role = models.CharField(max_length=40)
+    category = models.CharField(max_length=20)
+    action = models.CharField(max_length=10)
+    allowed = models.BooleanField()
+    grant_ref = models.CharField(max_length=36, blank=True)
+    emergency = models.BooleanField(default=False)
+    purpose = models.CharField(max_length=500, blank=True)
+    source = models.CharField("where from (IP address)", max_length=64, blank=True)
+    previous_digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+
+    HASHED_FIELDS = ("sequence", "at", "person_ref", "viewer_ref", "viewer_name", "viewer_role", "category",
+                     "action", "allowed", "grant_ref", "emergency", "purpose", "source", "previous_digest")
+
+    class Meta:
+        ordering = ["-sequence"]
+
+    @property
+    def category_label(self) -> str:
+        return dict(Category.choices).get(self.category, self.category)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("access log entries are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("access log entries are never deleted")
+
+
+class AccessLogHead(models.Model):
+    """The single row that serialises appends to the chain (locked with SELECT ... FOR UPDATE)."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    digest = models.CharField(max_length=64, default="0" * 64)

@@ -1,0 +1,34 @@
+"""The caseload: the people who share something with a supporter, and only what they share."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from pathways.circle.models import Category
+from pathways.circle.policy import Action, require
+from pathways.circle.selectors import live_grants_held
+from pathways.plans.models import Plan
+
+
+@dataclass
+class CaseloadEntry:
+    person: object
+    shares: list[tuple[str, str]]  # (category label, access label)
+    plan_updated_at: datetime | None
+
+
+def caseload(*, viewer) -> list[CaseloadEntry]:
+    """One entry per person with a live grant to the viewer; latest activity only where it is shared."""
+    by_person: dict[int, tuple[object, dict[str, str]]] = {}
+    for grant in live_grants_held(viewer=viewer):
+        person, shares = by_person.setdefault(grant.person_id, (grant.person, {}))
+        for item in grant.items.all():
+            shares[item.category] = item.get_access_display()
+    entries = []
+    labels = dict(Category.choices)
+    for person, shares in by_person.values():
+        plan_updated_at = None
+        if Category.PLAN in shares:
+            require(viewer, person, Category.PLAN, Action.VIEW)  # logged like any other read
+            plan_updated_at = Plan.objects.filter(person=person).values_list("updated_at", flat=True).first()
+        entries.append(CaseloadEntry(person=person, plan_updated_at=plan_updated_at,
+                                     shares=[(labels[c], shares[c]) for c in Category.values if c in shares]))
+    return sorted(entries, key=lambda entry: entry.person.display_name.lower())
