@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.circle import services as circle_services
+from pathways.circle.models import Access, Category
 from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
 from pathways.plans import services as plan_services
 from pathways.plans.models import Dimension, GoalStatus, Pathway, Plan, StrengthKind
@@ -88,15 +90,23 @@ def _account(organisation, email, name, preferred, pronouns) -> User:
 @transaction.atomic
 def load_demo() -> Organisation:
     organisation = Organisation.objects.create(name=DEMO_ORGANISATION)
+    staff = {}
     for email, name, preferred, pronouns, role in STAFF:
-        user = _account(organisation, email, name, preferred, pronouns)
-        Membership.objects.create(organisation=organisation, user=user, role=role)
-    for person in PEOPLE:
-        _load_person(organisation, person)
+        staff[preferred] = _account(organisation, email, name, preferred, pronouns)
+        Membership.objects.create(organisation=organisation, user=staff[preferred], role=role)
+    people = {person["preferred"]: _load_person(organisation, person) for person in PEOPLE}
+    # Pat shares her plan with Sam (who may suggest); Jo lets Lee see his plan and safety plan.
+    for person, supporter, items in [
+        (people["Pat"], staff["Sam"], {Category.PLAN: Access.SUGGEST}),
+        (people["Jo"], staff["Lee"], {Category.PLAN: Access.VIEW, Category.SAFETY_PLAN: Access.VIEW}),
+    ]:
+        member = circle_services.staff_add(person=person, staff=supporter)
+        circle_services.grant_create(member=member, items=items, purpose="To support me in my recovery",
+                                     signature=person.name)
     return organisation
 
 
-def _load_person(organisation, data) -> None:
+def _load_person(organisation, data) -> User:
     user = _account(organisation, data["email"], data["name"], data["preferred"], data["pronouns"])
     Membership.objects.create(organisation=organisation, user=user, role=Role.PERSON)
     PersonProfile.objects.create(user=user, culture=data["culture"], what_helps=data["what_helps"])
@@ -118,6 +128,7 @@ def _load_person(organisation, data) -> None:
     if data["days_ago"] > 300:
         first_goal = plan.goals.first()
         plan_services.goal_set_status(goal=first_goal, actor=user, status=GoalStatus.ACHIEVED)
+    return user
 
 
 def demo_accounts() -> list[tuple[str, str]]:

@@ -26,3 +26,10 @@ def test_demo_accounts_can_log_in(client, db):
     call_command("load_demo")
     assert client.login(username="pat@demo.pathways.invalid", password=DEMO_PASSWORD)
     assert client.get("/plan/").status_code == 200
+
+
+def test_demo_supporters_see_only_what_demo_people_share(client, db):
+    call_command("load_demo")
+    assert client.login(username="sam@demo.pathways.invalid", password=DEMO_PASSWORD)
+    body = client.get("/people/").content.decode()
+    assert "Pat" in body and "Jo" not in body and "Rue" not in body
