@@ -7,7 +7,7 @@ PORT ?= 8000
 # CI also runs the suite on PostgreSQL; set TEST_POSTGRES_URL to do the same locally.
 TEST_POSTGRES_URL ?= $(if $(CI),postgres://postgres@127.0.0.1:5432/test,)
 
-.PHONY: run test test-sqlite test-postgres bench browser migrate demo clean
+.PHONY: run test test-sqlite test-postgres bench browser migrate demo clean lint
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,7 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: $(VENV)/.dev browser
+	$(VENV)/bin/ruff check --quiet src tests benchmarks conftest.py
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$(TEST_POSTGRES_URL)" ]; then $(MAKE) --no-print-directory test-postgres; fi
 

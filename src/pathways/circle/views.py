@@ -15,7 +15,6 @@ from pathways.people.models import User
 
 from . import selectors, services
 from .forms import CircleInviteForm, EmergencyAccessForm, GrantForm, LogFilterForm, StaffChoiceForm, SupporterJoinForm
-from .models import Category
 from .policy import may_use_emergency_access
 
 

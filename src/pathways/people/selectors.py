@@ -4,7 +4,6 @@ from django.utils import timezone
 
 from .models import Membership, Organisation, Role
 
-
 ROSTER_HEADINGS = {
     Role.PERSON: "People in the programme",
     Role.PEER_SUPPORTER: "Peer supporters",
