@@ -8,4 +8,7 @@ from . import selectors
 
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/caseload.html", {"entries": selectors.caseload(viewer=request.user)})
+    return render(request, "reports/caseload.html", {
+        "entries": selectors.caseload(viewer=request.user),
+        "emergency_candidates": selectors.emergency_access_candidates(viewer=request.user),
+    })

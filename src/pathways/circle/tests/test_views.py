@@ -189,3 +189,32 @@ def test_the_caseload_shows_only_people_who_share_and_what(sam_client, pat, rue,
     body = sam_client.get("/people/").content.decode()
     assert "Pat" in body and "My recovery plan (see)" in body
     assert "Rue" not in body
+
+
+def test_a_professional_reaches_emergency_access_from_their_page_and_sees_the_plan(client, pat, lee, organisation):
+    from pathways.people.models import Membership, Role
+
+    pat.home_organisation = organisation
+    pat.save()
+    Membership.objects.create(user=pat, organisation=organisation, role=Role.PERSON)
+    client.force_login(lee)
+    assert f"/circle/emergency/{pat.public_id}/" in client.get("/people/").content.decode()
+    assert client.get(f"/plan/of/{pat.public_id}/").status_code == 404
+    response = client.post(f"/circle/emergency/{pat.public_id}/", {"reason": "No contact for a week"})
+    assert response["Location"] == f"/plan/of/{pat.public_id}/"
+    assert client.get(f"/plan/of/{pat.public_id}/").status_code == 200
+
+
+def test_emergency_access_pages_do_not_reveal_people_to_others(client, pat, rue, ada):
+    for who in (rue, ada):
+        client.force_login(who)
+        assert client.get(f"/circle/emergency/{pat.public_id}/").status_code == 404
+        assert client.post(f"/circle/emergency/{pat.public_id}/", {"reason": "x"}).status_code == 404
+
+
+def test_an_empty_emergency_reason_is_explained(client, pat, lee, organisation):
+    pat.home_organisation = organisation
+    pat.save()
+    client.force_login(lee)
+    response = client.post(f"/circle/emergency/{pat.public_id}/", {"reason": ""})
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
