@@ -25,12 +25,18 @@ migrate: $(VENV)/.runtime
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The notification worker runs beside the web server. When the server stops (Ctrl-C, or it exits), the trap
+# sends the worker SIGTERM and waits while it finishes the email it is sending.
 run: demo
 	@echo
 	@echo "Pathways is starting on http://$(HOST):$(PORT)/ — log in at http://$(HOST):$(PORT)/account/login/"
 	@echo
-	PATHWAYS_DEBUG=1 PATHWAYS_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
-		$(PY) manage.py runserver $(HOST):$(PORT)
+	@export PATHWAYS_DEBUG=1 PATHWAYS_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+		PATHWAYS_SITE_URL=http://$(HOST):$(PORT); \
+	$(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 0' INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 browser:

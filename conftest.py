@@ -39,6 +39,15 @@ def rue(db):
 
 
 @pytest.fixture
+def sam(db):
+    """Sam, a peer supporter; in Pat's circle only where a test puts them there."""
+    from pathways.people.models import User
+
+    return User.objects.create_user(email="sam@example.org", password=PASSWORD, name="Sam Rivera",
+                                    preferred_name="Sam")
+
+
+@pytest.fixture
 def organisation(db):
     from pathways.people.services import organisation_create
 

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from pathways.people.models import Role
+
 
 class Category(models.TextChoices):
     """Parts of a person's record that can be shared, each on its own."""
@@ -164,6 +166,12 @@ class AccessLogEntry(models.Model):
     @property
     def category_label(self) -> str:
         return dict(Category.choices).get(self.category, self.category)
+
+    @property
+    def viewer_role_label(self) -> str:
+        """The viewer's role in words ("peer supporter"), not the stored code ("peer_supporter")."""
+        words = {**dict(Role.choices), SupporterRole.ALLY: "ally"}
+        return ", ".join(words.get(code, code.replace("_", " ")) for code in self.viewer_role.split(","))
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -18,7 +18,7 @@ from .models import ACCESS_RANK, Access, Category, CircleMember, EmergencyAccess
 
 Action = Access  # view < suggest < write
 
-__all__ = ["Action", "Category", "Decision", "can", "decide", "may_use_emergency_access", "require"]
+__all__ = ["Action", "Category", "Decision", "can", "decide", "may_use_emergency_access", "permits", "require"]
 
 
 @dataclass(frozen=True)
@@ -76,17 +76,21 @@ def can(viewer, person, category: Category, action: Access) -> bool:
     return decide(viewer, person, category, action).allowed
 
 
-def require(viewer, person, category: Category, action: Access = Access.VIEW) -> Decision:
-    """Decide, log the read if the viewer is someone else, and answer 404 (never 403) when refused."""
+def permits(viewer, person, category: Category, action: Access = Access.VIEW) -> bool:
+    """Decide and log the read if the viewer is someone else; for pages that show only what is shared."""
     decision = decide(viewer, person, category, action)
     is_someone_else = viewer is not None and viewer.is_authenticated and person is not None and viewer.pk != person.pk
     if is_someone_else:
         access_log.append(person=person, viewer=viewer, viewer_role=viewer_role(viewer, person), category=category,
                           action=action, allowed=decision.allowed, grant=decision.grant,
                           emergency=decision.emergency)
-    if not decision.allowed:
+    return decision.allowed
+
+
+def require(viewer, person, category: Category, action: Access = Access.VIEW) -> None:
+    """Like `permits`, but answers 404 (never 403) when refused, so a refusal reveals nothing."""
+    if not permits(viewer, person, category, action):
         raise Http404
-    return decision
 
 
 def may_use_emergency_access(viewer, person) -> bool:

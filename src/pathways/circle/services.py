@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from pathways.notifications.services import notify
 from pathways.people.models import Membership, Role, User, new_token, token_digest
 
 from .models import (
@@ -175,7 +176,7 @@ def grant_revoke(*, grant: Grant, because: str = "revoked by the person") -> Gra
 
 
 @transaction.atomic
-def emergency_access_start(*, professional: User, person: User, reason: str, base_url: str = "") -> EmergencyAccess:
+def emergency_access_start(*, professional: User, person: User, reason: str) -> EmergencyAccess:
     """Open a record without a grant: professionals of the person's organisation only, with a reason, for an hour."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why you need to open this record now."})
@@ -184,12 +185,12 @@ def emergency_access_start(*, professional: User, person: User, reason: str, bas
     now = timezone.now()
     access = EmergencyAccess.objects.create(person=person, professional=professional, reason=reason.strip(),
                                             started_at=now, ends_at=now + timedelta(minutes=EmergencyAccess.MAX_MINUTES))
-    _notify_by_email(
-        to=person.email,
-        subject="Someone opened your Pathways record in an emergency",
-        body=("A professional from your organisation used emergency access to your Pathways record.\n\n"
-              f"Log in to see who, when and why: {base_url}{reverse('circle:access_log')}\n"),
-    )
+    # In the same transaction: the person is told if and only if the access happened.
+    notify(recipient=person, kind="emergency_access", title="Someone opened your record in an emergency",
+           body=(f"{professional.display_name} from your organisation used emergency access to your record, "
+                 f"saying: “{access.reason}”. It lasts at most {EmergencyAccess.MAX_MINUTES} minutes and "
+                 "every look is logged. You can see each one in “Who has seen my information”."),
+           link=reverse("circle:access_log"))
     return access
 
 

@@ -209,8 +209,7 @@ def emergency_access(request: HttpRequest, person_id) -> HttpResponse:
         raise Http404
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.emergency_access_start(professional=request.user, person=person,
-                                        reason=form.cleaned_data["reason"], base_url=_base_url(request))
+        services.emergency_access_start(professional=request.user, person=person, reason=form.cleaned_data["reason"])
         messages.warning(request, "Emergency access is open for 60 minutes. It is logged, and the person will be told.")
         return redirect("plans:shared_plan", person_id=person.public_id)
     return render(request, "circle/emergency_access.html", {"form": form, "person": person})

@@ -28,7 +28,10 @@ INSTALLED_APPS = [
     "pathways.people",
     "pathways.circle",
     "pathways.plans",
+    "pathways.checkins",
     "pathways.reports",
+    "pathways.notifications",
+    "pathways.safety",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +107,10 @@ EMAIL_HOST_USER = env_str("PATHWAYS_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("PATHWAYS_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("PATHWAYS_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("PATHWAYS_FROM_EMAIL", "Pathways <pathways@localhost>")
+# A slow mail server must not hold the notification worker forever; it retries later instead.
+EMAIL_TIMEOUT = env_int("PATHWAYS_EMAIL_TIMEOUT", 20)
+# Where links in emails point: the address people open Pathways at, without a trailing slash.
+PATHWAYS_SITE_URL = env_str("PATHWAYS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

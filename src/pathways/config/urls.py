@@ -12,6 +12,11 @@ urlpatterns = [
     *account_urlpatterns,
     path("plan/", include("pathways.plans.urls")),
     path("circle/", include("pathways.circle.urls")),
+    path("checkin/", include("pathways.checkins.urls")),
+    path("measures/", include("pathways.checkins.questionnaire_urls")),
+    path("warning-signs/", include("pathways.checkins.warning_urls")),
     path("people/", include("pathways.reports.urls")),
+    path("notifications/", include("pathways.notifications.urls")),
+    path("safety/", include("pathways.safety.urls")),
     path("admin/", admin.site.urls),
 ]

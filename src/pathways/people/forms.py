@@ -3,6 +3,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from pathways.safety.countries import country_choices
+
 from .models import PersonProfile, Role, User
 
 
@@ -59,13 +61,15 @@ class ProfileForm(AboutMeFields):
                             widget=forms.Textarea(attrs={"rows": 3}))
     what_helps = forms.CharField(label="What helps me, and what supporters should know", required=False,
                                  max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    country = forms.ChoiceField(label="The country I live in", required=False, choices=country_choices,
+                                help_text="So your safety plan shows crisis lines you can call.")
 
     @classmethod
     def for_user(cls, user: User, data=None) -> "ProfileForm":
         profile = PersonProfile.objects.filter(user=user).first() or PersonProfile(user=user)
         initial = {"name": user.name, "preferred_name": user.preferred_name, "pronouns": user.pronouns,
                    "culture": profile.culture, "language": profile.language, "faith": profile.faith,
-                   "what_helps": profile.what_helps}
+                   "what_helps": profile.what_helps, "country": profile.country}
         return cls(data, initial=initial)
 
 

@@ -103,6 +103,7 @@ class PersonProfile(models.Model):
     language = models.CharField(max_length=200, blank=True)
     faith = models.TextField(blank=True, max_length=2000)
     what_helps = models.TextField(blank=True, max_length=4000)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code; chooses the crisis lines shown.")
     updated_at = models.DateTimeField(auto_now=True)
 
 

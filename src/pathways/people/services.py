@@ -141,12 +141,13 @@ def _lock_open_invitation(token: str) -> OrganisationInvitation:
 
 @transaction.atomic
 def profile_update(*, user: User, preferred_name: str, pronouns: str, name: str, culture: str,
-                   language: str, faith: str, what_helps: str) -> None:
+                   language: str, faith: str, what_helps: str, country: str = "") -> None:
     user.preferred_name, user.pronouns, user.name = preferred_name, pronouns, name
     user.full_clean(exclude=["password"])
     user.save(update_fields=["preferred_name", "pronouns", "name"])
     profile, _ = PersonProfile.objects.get_or_create(user=user)
     profile.culture, profile.language, profile.faith, profile.what_helps = culture, language, faith, what_helps
+    profile.country = country
     profile.full_clean()
     profile.save()
 

@@ -139,3 +139,9 @@ def suggestion_get(*, suggestion_id: int, viewer) -> Suggestion:
         raise Http404
     require(viewer, suggestion.plan.person, Category.PLAN, Action.WRITE)
     return suggestion
+
+
+def current_pathway_codes(*, person, viewer) -> set[str]:
+    """The pathways the person is on now, which shape the questions their check-in asks."""
+    plan = plan_get(person=person, viewer=viewer)
+    return set(plan.pathways.filter(ended_at__isnull=True).values_list("pathway", flat=True))

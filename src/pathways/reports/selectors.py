@@ -1,7 +1,8 @@
 """The caseload: the people who share something with a supporter, and only what they share."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from pathways.checkins.models import DailyCheckIn
 from pathways.circle.models import Category
 from pathways.circle.policy import Action, require
 from pathways.circle.selectors import live_grants_held
@@ -14,7 +15,12 @@ class CaseloadEntry:
     person: object
     shares: list[tuple[str, str]]  # (category label, access label)
     plan_updated_at: datetime | None
+    last_checkin_on: date | None
+    shows_progress: bool
     grants: list  # the consents that let the viewer see this person's information
+
+
+PROGRESS_CATEGORIES = {Category.PLAN, Category.CHECKINS, Category.MEASURES}
 
 
 def caseload(*, viewer) -> list[CaseloadEntry]:
@@ -32,7 +38,12 @@ def caseload(*, viewer) -> list[CaseloadEntry]:
         if Category.PLAN in shares:
             require(viewer, person, Category.PLAN, Action.VIEW)  # logged like any other read
             plan_updated_at = Plan.objects.filter(person=person).values_list("updated_at", flat=True).first()
+        last_checkin_on = None
+        if Category.CHECKINS in shares:
+            require(viewer, person, Category.CHECKINS, Action.VIEW)
+            last_checkin_on = DailyCheckIn.objects.filter(person=person).values_list("day", flat=True).first()
         entries.append(CaseloadEntry(person=person, plan_updated_at=plan_updated_at, grants=grants,
+                                     last_checkin_on=last_checkin_on, shows_progress=bool(PROGRESS_CATEGORIES & set(shares)),
                                      shares=[(labels[c], shares[c]) for c in Category.values if c in shares]))
     return sorted(entries, key=lambda entry: entry.person.display_name.lower())
 

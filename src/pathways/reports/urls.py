@@ -5,4 +5,6 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("progress/", views.my_progress, name="progress"),
+    path("<uuid:person_id>/progress/", views.shared_progress, name="shared_progress"),
 ]

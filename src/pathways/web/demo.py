@@ -2,11 +2,15 @@
 
 Every name and every word here was made up for Pathways; any likeness to real people is chance.
 """
+import random
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.checkins import services as checkin_services
+from pathways.checkins.models import DailyCheckIn, RecoveryCheckIn
+from pathways.checkins.recovery_items import ITEM_IDS
 from pathways.circle import services as circle_services
 from pathways.circle.models import Access, Category
 from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
@@ -128,7 +132,31 @@ def _load_person(organisation, data) -> User:
     if data["days_ago"] > 300:
         first_goal = plan.goals.first()
         plan_services.goal_set_status(goal=first_goal, actor=user, status=GoalStatus.ACHIEVED)
+    _load_checkins(user, days=min(data["days_ago"], 90))
     return user
+
+
+def _load_checkins(person: User, *, days: int) -> None:
+    """A made-up but plausible history: mood and sleep slowly improving, cravings easing, with bad weeks."""
+    rng = random.Random(person.email)
+    today = timezone.localdate()
+    rows = []
+    for n in range(days, 0, -1):
+        if rng.random() < 0.2:
+            continue  # people miss days, and that is fine
+        progress = 1 - n / days
+        rows.append(DailyCheckIn(
+            person=person, day=today - timedelta(days=n),
+            mood=max(1, min(5, round(2 + 2 * progress + rng.uniform(-1, 1)))),
+            cravings=max(0, min(10, round(7 - 4 * progress + rng.uniform(-2, 2)))),
+            sleep_hours=max(3, min(12, round(5 + 2 * progress + rng.uniform(-1.5, 1.5)))),
+            lonely=rng.choice(["yes", "no", "no"]), connected=rng.choice(["yes", "yes", "no"])))
+    DailyCheckIn.objects.bulk_create(rows)
+    for months_ago, level in ((days // 30, 1), (0, 3)):
+        checkin = checkin_services.recovery_checkin_record(
+            person=person, answers={item: min(4, level + rng.randint(0, 1)) for item in ITEM_IDS},
+            dimension_ratings={d.value: min(10, 2 * level + rng.randint(0, 3)) for d in Dimension})
+        RecoveryCheckIn.objects.filter(pk=checkin.pk).update(taken_at=timezone.now() - timedelta(days=30 * months_ago))
 
 
 def demo_accounts() -> list[tuple[str, str]]:

@@ -1,17 +1,8 @@
-"""Circle fixtures: Sam, a peer supporter in Pat's circle, and helpers to grant and revoke."""
+"""Circle fixtures: Sam's place in Pat's circle, and a grant of her plan."""
 import pytest
 
-from conftest import PASSWORD
 from pathways.circle import services
 from pathways.circle.models import SupporterRole
-from pathways.people.models import User
-
-
-@pytest.fixture
-def sam(db):
-    """Sam, a peer supporter who joined Pat's circle through her invitation link."""
-    return User.objects.create_user(email="sam@example.org", password=PASSWORD, name="Sam Rivera",
-                                    preferred_name="Sam")
 
 
 @pytest.fixture

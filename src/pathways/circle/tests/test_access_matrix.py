@@ -7,24 +7,43 @@ answer. Everyone else gets 404 (never 403: a refusal must look like a missing re
 page when signed out, and no page anyone outside the rule sees contains the markers seeded into Pat's
 plan and name.
 
-The people around Pat (see `scenario`): Pat herself; a peer supporter, a professional and an ally in
-her circle, each with no grant, a plan grant to see, a plan grant to suggest, a grant of every other
-category only, an expired plan grant, a revoked one, and a live one whose membership has ended; an ally
-whose account was deactivated while their grant was live; the admin, a peer supporter and a
-professional of Pat's organisation; an admin and a professional of another organisation; Rue (another
-person in recovery); and a signed-out visitor.
+The people around Pat (see `build_scenario`): Pat herself; a peer supporter, a professional and an ally
+in her circle, each with no grant, a plan grant to see, a plan grant to suggest, a grant of every other
+category only, and a grant of everything that expired, was revoked, or whose membership has ended; an
+ally whose account was deactivated while their grant was live; the admin, a peer supporter and a
+professional of Pat's organisation, and two more professionals there who used emergency access (one
+still running, one over); an admin and a professional of another organisation; Rue (another person in
+recovery); and a signed-out visitor.
 """
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from conftest import PASSWORD
+from pathways.checkins import services as checkins
+from pathways.checkins.models import (
+    DailyCheckIn,
+    EarlyWarningSetting,
+    Questionnaire,
+    QuestionnaireResponse,
+    RecoveryCheckIn,
+    Trigger,
+    WarningNudge,
+    WarningSign,
+)
 from pathways.circle import services as circle
 from pathways.circle.models import (
     ACCESS_RANK,
@@ -37,6 +56,8 @@ from pathways.circle.models import (
     Grant,
     SupporterRole,
 )
+from pathways.notifications.models import Notification, ReminderSetting
+from pathways.notifications.services import notify
 from pathways.people import services as people
 from pathways.people.models import Membership, OrganisationInvitation, Role, User
 from pathways.plans import services as plans
@@ -75,9 +96,13 @@ GRANT_STATES = ("no-grant", "plan-view", "plan-suggest", "other-categories", "ex
 CIRCLE = [f"{kind}/{state}" for kind in KINDS for state in GRANT_STATES]
 
 ANONYMOUS = "anonymous"
-DEACTIVATED = "ally/deactivated"  # had a live plan grant when the account was deactivated
+DEACTIVATED = "ally/deactivated"  # had a live grant of everything when the account was deactivated
 SIGNED_OUT = frozenset({ANONYMOUS, DEACTIVATED})
-ORG_STAFF = ["org-admin", "org-peer", "org-professional"]  # of Pat's organisation (ada, a peer, lee)
+# Of Pat's organisation: ada (admin), a peer supporter, lee (professional), and two more professionals who
+# used emergency access to Pat's record: one whose hour is still running, one whose hour is over.
+EMERGENCY, EMERGENCY_OVER = "org-professional/emergency", "org-professional/emergency-over"
+ORG_STAFF = ["org-admin", "org-peer", "org-professional", EMERGENCY, EMERGENCY_OVER]
+ORG_PROFESSIONALS = frozenset({"org-professional", EMERGENCY, EMERGENCY_OVER})
 OTHER_ORG_STAFF = ["other-org-admin", "other-org-professional"]
 ROLES = ["pat", *CIRCLE, *ORG_STAFF, *OTHER_ORG_STAFF, "rue", DEACTIVATED, ANONYMOUS]
 
@@ -85,23 +110,29 @@ EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - SIGNED_OUT
 PLAN_HOLDERS = frozenset({"pat", "rue"})  # people in recovery; staff and supporters have no plan of their own
 PLAN_VIEWERS = frozenset(f"{kind}/{state}" for kind in KINDS for state in ("plan-view", "plan-suggest"))
+PLAN_READERS = PLAN_VIEWERS | {EMERGENCY}  # emergency access lets a professional see, never suggest
 PLAN_SUGGESTERS = frozenset(f"{kind}/plan-suggest" for kind in KINDS)
 LIVE_GRANTEES = PLAN_VIEWERS | {f"{kind}/other-categories" for kind in KINDS}
 GRANT_HOLDER = "peer/plan-suggest"  # whose membership and grant the circle:member_*/grant* rows use
 PAT = frozenset({"pat"})
+MEASURES_READERS = frozenset({f"{kind}/other-categories" for kind in KINDS} | {EMERGENCY})
 
 
 def _strongest(category: Category) -> Access:
     return max(ALLOWED_ACCESS[category], key=ACCESS_RANK.__getitem__)
 
 
+EVERYTHING = {c: _strongest(c) for c in Category}
+# What each supporter's grant covers. The grants that are not live cover everything, so they would open
+# every page if the policy let them.
 GRANT_ITEMS = {
     "plan-view": {Category.PLAN: Access.VIEW},
     "plan-suggest": {Category.PLAN: Access.SUGGEST},
-    "other-categories": {c: _strongest(c) for c in Category if c != Category.PLAN},
-    "expired": {Category.PLAN: Access.SUGGEST},
-    "revoked": {Category.PLAN: Access.SUGGEST},
-    "removed": {Category.PLAN: Access.SUGGEST},
+    "other-categories": {c: access for c, access in EVERYTHING.items() if c != Category.PLAN},
+    "expired": EVERYTHING,
+    "revoked": EVERYTHING,
+    "removed": EVERYTHING,
+    "deactivated": EVERYTHING,
 }
 
 
@@ -120,9 +151,12 @@ class Scenario:
     grant: Grant  # GRANT_HOLDER's live grant
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def _account(email: str, name: str, organisation=None, role: str | None = None) -> User:
@@ -132,9 +166,14 @@ def _account(email: str, name: str, organisation=None, role: str | None = None) 
     return user
 
 
-@pytest.fixture
-def scenario(pat, rue, organisation, ada, lee) -> Scenario:
+def build_scenario() -> Scenario:
+    """Pat's world. Its own addresses (…@matrix.example) keep it apart from the conftest fixtures' people."""
     now = timezone.now()
+    pat = people.person_sign_up(email="pat@matrix.example", password=PASSWORD, preferred_name="Pat")
+    rue = people.person_sign_up(email="rue@matrix.example", password=PASSWORD, preferred_name="Rue")
+    organisation = people.organisation_create(name="Harbour Lights Programme")
+    ada = _account("ada@matrix.example", "Ada", organisation, Role.ADMIN)
+    lee = _account("lee@matrix.example", "Lee", organisation, Role.PROFESSIONAL)
     # Pat joins the organisation's programme with her existing account, and writes her plan.
     _, token = people.invitation_create(organisation=organisation, invited_by=ada, email=pat.email, role=Role.PERSON)
     people.invitation_accept_existing_account(token=token, user=pat)
@@ -148,23 +187,35 @@ def scenario(pat, rue, organisation, ada, lee) -> Scenario:
     goal = plans.goal_create(plan=plan, actor=pat, dimension="health", title=f"{MARKER} sleep",
                              why_it_matters=f"{MARKER} rest", first_steps=[f"{MARKER} phone out of the bedroom"])
     plans.win_add(plan=plan, actor=pat, text=f"{MARKER} a calm week")
+    checkins.daily_checkin_save(person=pat, day=timezone.localdate(), answers={"mood": 4, "note": f"{MARKER} walked"})
+    checkins.recovery_checkin_record(person=pat, answers={}, dimension_ratings={"health": 7})
+    checkins.warning_sign_add(person=pat, stage="emotional", sign=f"{MARKER} keeping to myself",
+                              what_i_will_do=f"{MARKER} call Jo", watch="lonely_most_days")
+    checkins.trigger_add(person=pat, trigger=f"{MARKER} payday", what_helps=f"{MARKER} bills first")
+    WarningNudge.objects.create(person=pat, rule="lonely_most_days",
+                                explanation={"summary": f"{MARKER} lonely on most days", "answers": []})
 
     users = {"pat": pat, "rue": rue, "org-admin": ada, "org-professional": lee,
-             "org-peer": _account("org-peer@example.org", "Org Peer", organisation, Role.PEER_SUPPORTER)}
+             "org-peer": _account("org-peer@matrix.example", "Org Peer", organisation, Role.PEER_SUPPORTER)}
     elsewhere = people.organisation_create(name="Elsewhere Programme")
-    users["other-org-admin"] = _account("other-admin@example.org", "Other Admin", elsewhere, Role.ADMIN)
-    users["other-org-professional"] = _account("other-pro@example.org", "Other Pro", elsewhere, Role.PROFESSIONAL)
+    users["other-org-admin"] = _account("other-admin@matrix.example", "Other Admin", elsewhere, Role.ADMIN)
+    users["other-org-professional"] = _account("other-pro@matrix.example", "Other Pro", elsewhere, Role.PROFESSIONAL)
+    for role in (EMERGENCY, EMERGENCY_OVER):
+        users[role] = _account(f"{role.replace('/', '.')}@matrix.example", role, organisation, Role.PROFESSIONAL)
+        access = circle.emergency_access_start(professional=users[role], person=pat, reason="No answer for days")
+        if role == EMERGENCY_OVER:
+            EmergencyAccess.objects.filter(pk=access.pk).update(ends_at=now - timedelta(minutes=1))
+    EmergencyAccess.objects.filter(person=pat).update(person_told_at=now)  # Pat was told when she last signed in
 
     members, grants = {}, {}
     for role in [*CIRCLE, DEACTIVATED]:
         kind, state = role.split("/")
-        user = users[role] = _account(f"{kind}.{state}@example.org", f"{kind} {state}")
+        user = users[role] = _account(f"{kind}.{state}@matrix.example", f"{kind} {state}")
         _, token = circle.invitation_create(person=pat, role=KINDS[kind], name=user.preferred_name)
         member = members[role] = circle.invitation_accept(token=token, supporter=user)
-        items = GRANT_ITEMS.get(state, {Category.PLAN: Access.SUGGEST})
         if state == "no-grant":
             continue
-        grant = grants[role] = circle.grant_create(member=member, items=items, purpose="To support me",
+        grant = grants[role] = circle.grant_create(member=member, items=GRANT_ITEMS[state], purpose="To support me",
                                                    signature=f"Pat Example {NAME_MARKER}",
                                                    expires_at=now + timedelta(days=30))
         if state == "expired":
@@ -180,11 +231,46 @@ def scenario(pat, rue, organisation, ada, lee) -> Scenario:
                                          text=f"{MARKER} try the allotment")
     invitation, invitation_token = circle.invitation_create(person=pat, role=SupporterRole.ALLY, name="Sam")
     _, org_invitation_token = people.invitation_create(organisation=organisation, invited_by=ada,
-                                                      email="newcomer@example.org", role=Role.PERSON)
+                                                      email="newcomer@matrix.example", role=Role.PERSON)
     return Scenario(users=users, pat=pat, goal=goal, step=goal.steps.get(), strength=strength,
                     suggestion=suggestion, invitation=invitation, invitation_token=invitation_token,
                     org_invitation_token=org_invitation_token, member=members[GRANT_HOLDER],
                     grant=grants[GRANT_HOLDER])
+
+
+def _client_for(role: str, s: Scenario) -> Client:
+    client = Client()
+    if role != ANONYMOUS:
+        client.force_login(s.users[role])  # a deactivated account's session is refused on the next request
+    return client
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """The scenario and everyone's signed-in client, made once, inside a transaction rolled back when the
+    module ends. Each test runs in a savepoint within it (pytest-django's `db`), so whatever a test
+    changes is undone before the next one; reusing the clients saves loading the middleware each time."""
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        scenario = build_scenario()
+        clients = {role: _client_for(role, scenario) for role in ROLES}
+        cookies = {role: {name: morsel.value for name, morsel in client.cookies.items()}
+                   for role, client in clients.items()}
+        yield scenario, clients, cookies
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def scenario(_world, db) -> Scenario:
+    return _world[0]
+
+
+@pytest.fixture
+def clients(_world, db) -> dict[str, Client]:
+    """Everyone's client, signed in as at the start (a test may have signed one out)."""
+    _, clients, cookies = _world
+    for role, client in clients.items():
+        client.cookies = SimpleCookie(cookies[role])
+    return clients
 
 
 def pats_state(s: Scenario) -> dict:
@@ -203,6 +289,16 @@ def pats_state(s: Scenario) -> dict:
         "emergencies": EmergencyAccess.objects.filter(person=pat).count(),
         "org invitations": OrganisationInvitation.objects.filter(organisation_id=pat.home_organisation_id).count(),
         "active": User.objects.get(pk=pat.pk).is_active,
+        "questionnaire responses": QuestionnaireResponse.objects.filter(person=pat).count(),
+        "check-ins": list(DailyCheckIn.objects.filter(person=pat).values_list("pk", "mood", "note", "updated_at")),
+        "recovery check-ins": RecoveryCheckIn.objects.filter(person=pat).count(),
+        "notifications": list(Notification.objects.filter(recipient=pat).values_list("pk", "read_at")),
+        "reminder settings": list(ReminderSetting.objects.filter(person=pat).values_list("updated_at")),
+        "warning signs": list(WarningSign.objects.filter(person=pat).values_list("pk", "stage", "sign", "watch")),
+        "triggers": list(Trigger.objects.filter(person=pat).values_list("pk", "trigger", "what_helps")),
+        "warning notes": list(WarningNudge.objects.filter(person=pat).values_list("pk", "seen_at")),
+        "early-warning setting": list(EarlyWarningSetting.objects.filter(person=pat).values_list(
+            "share_which_sign_with_supporters")),
     }
 
 
@@ -233,6 +329,7 @@ class Case:
     shows_marker_to: frozenset[str] = frozenset()  # whose GET must show it
     name_ok_for: frozenset[str] = PAT  # who may see Pat's name here
     may_change_pat: frozenset[str] = PAT  # whose requests may change Pat's record or circle
+    ends_on_login_page: bool = False  # a real answer here is a redirect to the login page
 
 
 def goal_of_pat(s):
@@ -263,6 +360,49 @@ def today(s):
     return timezone.localdate().isoformat()
 
 
+def pats_questionnaire_response(s):
+    """Pat's answers to the shipped wellbeing snapshot, made on first use."""
+    response = QuestionnaireResponse.objects.filter(person=s.pat).first() or \
+        checkins.questionnaire_response_record(person=s.pat, questionnaire=Questionnaire.objects.get(
+            url="https://pathways.example/fhir/Questionnaire/wellbeing-snapshot"), answers={"wb1": 3})
+    return {"response_id": response.pk}
+
+
+def pats_organisation_questionnaire(s):
+    """A questionnaire Pat's organisation loaded: offered to its people only."""
+    resource = json.loads((Path(checkins.__file__).parent / "questionnaires" / "pathways-wellbeing-snapshot.json")
+                          .read_text())
+    questionnaire = Questionnaire.objects.filter(organisation_id=s.pat.home_organisation_id).first() or \
+        checkins.questionnaire_load(resource=resource | {"version": "org-copy"}, organisation=s.pat.home_organisation)
+    return {"questionnaire_id": questionnaire.pk}
+
+
+def questionnaire_upload(s):
+    resource = json.loads((Path(checkins.__file__).parent / "questionnaires" / "pathways-wellbeing-snapshot.json")
+                          .read_text())
+    content = json.dumps(resource | {"version": f"upload-{uuid.uuid4().hex[:12]}"}).encode()
+    return {"file": SimpleUploadedFile("questionnaire.json", content, content_type="application/json")}
+
+
+def pats_notification(s):
+    """One of Pat's notifications (she has them from the emergency accesses), made if there is none."""
+    notification = Notification.objects.filter(recipient=s.pat).first() or \
+        notify(recipient=s.pat, kind="early_warning", title="A gentle nudge", link="/plan/")
+    return {"notification_id": notification.pk}
+
+
+def pats_warning_sign(s):
+    return {"sign_id": WarningSign.objects.filter(person=s.pat).first().pk}
+
+
+def pats_trigger(s):
+    return {"trigger_id": Trigger.objects.filter(person=s.pat).first().pk}
+
+
+def pats_warning_note(s):
+    return {"nudge_id": WarningNudge.objects.filter(person=s.pat).first().pk}
+
+
 OWN_PLAN = dict(who=PLAN_HOLDERS)  # the viewer's own plan: Pat sees hers, Rue hers, anyone else 404
 PUBLIC_REDIRECTING = frozenset({200, 302})  # the signed-out page, or off to where a signed-in account works
 
@@ -271,7 +411,7 @@ MATRIX: dict[str, Case] = {
     "home": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
     "healthz": Case(who=EVERYONE),
     "login": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
-    "logout": Case(who=EVERYONE, tries=(POST(),)),
+    "logout": Case(who=EVERYONE, tries=(POST(),), ends_on_login_page=True),
     "password_change": Case(who=SIGNED_IN),
     "password_change_done": Case(who=SIGNED_IN),
     "password_reset": Case(who=EVERYONE),
@@ -301,8 +441,8 @@ MATRIX: dict[str, Case] = {
     "plans:history": Case(**OWN_PLAN, shows_marker_to=PAT),
     # Pat's plan by id: seeing needs a live plan grant, changing is Pat's alone (a plan grant is at most
     # "suggest").
-    "plans:goal": Case(who=PAT | PLAN_VIEWERS, kwargs=goal_of_pat, marker_ok_for=PAT | PLAN_VIEWERS,
-                       shows_marker_to=PAT | PLAN_VIEWERS),
+    "plans:goal": Case(who=PAT | PLAN_READERS, kwargs=goal_of_pat, marker_ok_for=PAT | PLAN_READERS,
+                       shows_marker_to=PAT | PLAN_READERS),
     "plans:goal_edit": Case(who=PAT, kwargs=goal_of_pat, shows_marker_to=PAT,
                             tries=(GET, POST(lambda s: {"dimension": "health", "title": "Rest"}))),
     "plans:goal_status": Case(who=PAT, kwargs=goal_of_pat, tries=(POST(lambda s: {"status": "paused"}),)),
@@ -313,8 +453,8 @@ MATRIX: dict[str, Case] = {
     "plans:strength_remove": Case(who=PAT, kwargs=lambda s: {"strength_id": s.strength.pk}, tries=(POST(),)),
     "plans:suggestion": Case(who=PAT, kwargs=lambda s: {"suggestion_id": s.suggestion.pk}, shows_marker_to=PAT,
                              tries=(GET, POST(lambda s: {"answer": "decline"}))),
-    "plans:shared_plan": Case(who=PAT | PLAN_VIEWERS, kwargs=pat_public_id, marker_ok_for=PAT | PLAN_VIEWERS,
-                              shows_marker_to=PAT | PLAN_VIEWERS, name_ok_for=PLAN_VIEWERS),
+    "plans:shared_plan": Case(who=PAT | PLAN_READERS, kwargs=pat_public_id, marker_ok_for=PAT | PLAN_READERS,
+                              shows_marker_to=PAT | PLAN_READERS, name_ok_for=PLAN_READERS),
     "plans:suggest_goal": Case(who=PAT | PLAN_SUGGESTERS, kwargs=pat_public_id, may_change_pat=PAT | PLAN_SUGGESTERS,
                                tries=(POST(lambda s: {"goal-dimension": "home", "goal-text": "Try a choir"}),)),
     "plans:suggest_step": Case(who=PAT | PLAN_SUGGESTERS, kwargs=pat_public_id, may_change_pat=PAT | PLAN_SUGGESTERS,
@@ -322,7 +462,10 @@ MATRIX: dict[str, Case] = {
 
     # The circle, its consents and its log belong to the person: anyone else sees their own (empty) one.
     "circle:circle": Case(who=SIGNED_IN),
-    "circle:invite": Case(who=SIGNED_IN, tries=(GET, POST(lambda s: {"name": "Jo", "role": SupporterRole.ALLY}))),
+    # Inviting someone into your circle is for people in recovery (the view's own comment says "only
+    # people with a plan have a circle"). Not a leak, but today anyone signed in can (BUG: see the report).
+    "circle:invite": Case(who=PLAN_HOLDERS, ok=frozenset({200}),  # the POST answers with the link to pass on
+                          tries=(GET, POST(lambda s: {"name": "Jo", "role": SupporterRole.ALLY}))),
     "circle:staff_add": Case(who=SIGNED_IN, tries=(POST(lambda s: {"staff": s.users["org-professional"].pk}),)),
     "circle:grants": Case(who=SIGNED_IN),
     "circle:access_log": Case(who=SIGNED_IN),
@@ -339,13 +482,63 @@ MATRIX: dict[str, Case] = {
     # Whoever holds the link to Pat's invitation may see who invited them (GET only: joining uses it up).
     "circle:join": Case(who=EVERYONE, kwargs=lambda s: {"token": s.invitation_token}, name_ok_for=EVERYONE),
     # Only a professional of Pat's own organisation may open her record without a grant, with a reason.
-    "circle:emergency_access": Case(who=frozenset({"org-professional"}), kwargs=pat_public_id,
-                                    name_ok_for=frozenset({"org-professional"}),
-                                    may_change_pat=frozenset({"org-professional"}),
+    "circle:emergency_access": Case(who=ORG_PROFESSIONALS, kwargs=pat_public_id, name_ok_for=ORG_PROFESSIONALS,
+                                    may_change_pat=ORG_PROFESSIONALS,
                                     tries=(GET, POST(lambda s: {"reason": "She asked us to check on her"}))),
 
-    # Supporters' own caseload lists the people who share something with them now, and only them.
-    "reports:caseload": Case(who=SIGNED_IN, name_ok_for=LIVE_GRANTEES),
+    # Supporters' own caseload lists the people who share something with them now, and only them; a
+    # professional also finds the names of their organisation's people there, for emergency access.
+    "reports:caseload": Case(who=SIGNED_IN, name_ok_for=LIVE_GRANTEES | ORG_PROFESSIONALS),
+    # Progress: everyone's own; Pat's, by id, for anyone who may see her plan, check-ins or measures.
+    "reports:progress": Case(who=SIGNED_IN),
+    "reports:shared_progress": Case(who=PAT | PLAN_READERS | MEASURES_READERS, kwargs=pat_public_id,
+                                    name_ok_for=PLAN_READERS | MEASURES_READERS),
+
+    # Check-ins: the viewer's own. The daily one follows the pathways in the viewer's plan, so it needs one.
+    "checkins:daily": Case(**OWN_PLAN, shows_marker_to=PAT, tries=(GET, POST(lambda s: {"mood": "3"}))),
+    "checkins:recovery": Case(who=SIGNED_IN),
+
+    # Questionnaires: everyone fills in what is offered to them (the shipped ones, and their home
+    # organisation's); a response is seen by its person and by those holding a live measures grant (or
+    # emergency access); only the organisation's admin loads questionnaires for it.
+    "questionnaires:list": Case(who=SIGNED_IN),
+    "questionnaires:fill": Case(who=PAT | set(ORG_STAFF), kwargs=pats_organisation_questionnaire,
+                                tries=(GET, POST(lambda s: {"item_0": "2"}))),
+    "questionnaires:response": Case(who=PAT | MEASURES_READERS, kwargs=pats_questionnaire_response,
+                                    name_ok_for=MEASURES_READERS),
+    "questionnaires:shared": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, name_ok_for=MEASURES_READERS),
+    "questionnaires:organisation": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation,
+                                       tries=(GET, POST(questionnaire_upload))),
+
+    # Notifications: everyone reads, marks and sets up only their own; one of Pat's, by id, is Pat's alone.
+    "notifications:list": Case(who=SIGNED_IN),
+    "notifications:open": Case(who=PAT, kwargs=pats_notification, ok=frozenset({302})),
+    "notifications:mark_read": Case(who=SIGNED_IN, tries=(POST(lambda s: {
+        "notification": pats_notification(s)["notification_id"]}),)),
+    "notifications:settings": Case(who=SIGNED_IN, tries=(GET, POST(lambda s: {
+        "checkin_reminder_on": "on", "checkin_reminder_time": "19:30"}))),
+
+    # The early-warning plan and its notes are the person's alone: no grant opens them (an early-warning
+    # grant only means being told that a sign was noticed). Everyone signed in has their own (empty) one.
+    "warning_signs:plan": Case(who=SIGNED_IN, shows_marker_to=PAT),
+    "warning_signs:sign_add": Case(who=SIGNED_IN, tries=(GET, POST(lambda s: {"stage": "mental", "sign": "Songs"}))),
+    "warning_signs:sign_add_example": Case(who=SIGNED_IN, tries=(POST(lambda s: {
+        "stage": "emotional", "example": "skipping-meals"}),)),
+    "warning_signs:sign_edit": Case(who=PAT, kwargs=pats_warning_sign, shows_marker_to=PAT,
+                                    tries=(GET, POST(lambda s: {"stage": "mental", "sign": "Mine now"}))),
+    "warning_signs:sign_remove": Case(who=PAT, kwargs=pats_warning_sign, tries=(POST(),)),
+    "warning_signs:trigger_add": Case(who=SIGNED_IN, tries=(GET, POST(lambda s: {"trigger": "Mondays"}))),
+    "warning_signs:trigger_add_example": Case(who=SIGNED_IN, tries=(POST(lambda s: {"example": "payday"}),)),
+    "warning_signs:trigger_edit": Case(who=PAT, kwargs=pats_trigger, shows_marker_to=PAT,
+                                       tries=(GET, POST(lambda s: {"trigger": "Mine now"}))),
+    "warning_signs:trigger_remove": Case(who=PAT, kwargs=pats_trigger, tries=(POST(),)),
+    # Each account ties patterns to its own signs only: Pat's sign id in someone else's post changes nothing.
+    "warning_signs:watch_set": Case(who=SIGNED_IN, kwargs=lambda s: {"rule": "no_contact"},
+                                    tries=(POST(lambda s: {"sign": pats_warning_sign(s)["sign_id"]}),)),
+    "warning_signs:watch_stop": Case(who=SIGNED_IN, kwargs=lambda s: {"rule": "lonely_most_days"}, tries=(POST(),)),
+    "warning_signs:sharing": Case(who=SIGNED_IN, tries=(POST(lambda s: {"share_which_sign": "on"}),)),
+    "warning_signs:note": Case(who=PAT, kwargs=pats_warning_note, shows_marker_to=PAT),
+    "warning_signs:note_not_now": Case(who=PAT, kwargs=pats_warning_note, tries=(POST(),)),
 }
 
 
@@ -366,13 +559,6 @@ def _expected(case: Case, role: str) -> str:
     return "login" if role in SIGNED_OUT else "404"
 
 
-def _client_for(role: str, s: Scenario) -> Client:
-    client = Client()
-    if role != ANONYMOUS:
-        client.force_login(s.users[role])  # a deactivated account's session is refused on the next request
-    return client
-
-
 def _problems(case: Case, role: str, attempt: Try, url: str, response) -> list[str]:
     where = f"{role:24} {attempt.method.upper():4} {url}"
     status, body = response.status_code, _body(response)
@@ -382,7 +568,7 @@ def _problems(case: Case, role: str, attempt: Try, url: str, response) -> list[s
         problems.append(f"{where}: answered {status}")
     elif expected == "answer":
         ok = case.ok or (frozenset({200}) if attempt.method == "get" else frozenset({302}))
-        if status not in ok or _is_login_redirect(response):
+        if status not in ok or _is_login_redirect(response) != case.ends_on_login_page:
             problems.append(f"{where}: should get a real answer {sorted(ok)}, got {status} "
                             f"{response.get('Location', '')}")
     elif expected == "login" and not _is_login_redirect(response):
@@ -409,7 +595,7 @@ def test_the_matrix_has_no_rows_for_patterns_that_are_gone():
 
 
 @pytest.mark.parametrize("name", URL_PATTERN_NAMES)
-def test_zero_leaks(name, scenario):
+def test_zero_leaks(name, scenario, clients):
     assert name in MATRIX, f"URL pattern {name!r} has no row in MATRIX: add one saying who may use it"
     case = MATRIX[name]
     url = reverse(name, kwargs=case.kwargs(scenario))
@@ -417,7 +603,6 @@ def test_zero_leaks(name, scenario):
     # so her own writes (removing a member, revoking a grant) cannot change what the others get.
     bystanders = [role for role in ROLES if role not in case.may_change_pat and role != "pat"]
     writers = [role for role in ROLES if role in case.may_change_pat and role != "pat"]
-    clients = {role: _client_for(role, scenario) for role in ROLES}  # all signed in before anything changes
     before = pats_state(scenario)
     problems = []
     for roles in (bystanders, writers, ["pat"]):
@@ -431,3 +616,26 @@ def test_zero_leaks(name, scenario):
             if changed:
                 problems.append(f"requests by people who may not change Pat's record changed: {changed}")
     assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+# --- found while building the matrix ----------------------------------------------------------------
+
+def test_a_deactivated_persons_supporters_keep_their_caseload_and_no_longer_see_her(scenario, clients):
+    """Deactivating Pat must take her off every caseload, not break the caseload of everyone she shared with."""
+    User.objects.filter(pk=scenario.pat.pk).update(is_active=False)
+    problems = []
+    for role in sorted(LIVE_GRANTEES | ORG_PROFESSIONALS):
+        response = clients[role].get(reverse("reports:caseload"))
+        if response.status_code != 200:
+            problems.append(f"{role}: the caseload answered {response.status_code}")
+        elif NAME_MARKER in _body(response):
+            problems.append(f"{role}: the caseload still lists Pat")
+    assert not problems, "\n".join(problems)
+
+
+def test_signing_in_after_an_emergency_access_works_without_the_messages_middleware(pat, lee, organisation, ada):
+    """`login()` on a request without MessageMiddleware (Client.force_login, scripts, a future API) must not fail."""
+    _, token = people.invitation_create(organisation=organisation, invited_by=ada, email=pat.email, role=Role.PERSON)
+    people.invitation_accept_existing_account(token=token, user=pat)
+    circle.emergency_access_start(professional=lee, person=pat, reason="No answer for days")
+    Client().force_login(pat)

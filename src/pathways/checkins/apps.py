@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CheckinsConfig(AppConfig):
+    """Daily and recovery check-ins, the use log, and standard questionnaires loaded as FHIR data."""
+
+    name = "pathways.checkins"

@@ -1,0 +1,83 @@
+"""Check-in pages. Thin: parse the form, call one service, render or redirect."""
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from pathways.plans.selectors import current_pathway_codes
+from pathways.safety import services as safety_services
+
+from . import selectors, services
+from .forms import PREFER_NOT, DailyCheckInForm, RecoveryCheckInForm
+
+
+def _chosen_day(request: HttpRequest) -> date | None:
+    """The day a check-in is for: today, or a missed day the person picked (?day=YYYY-MM-DD)."""
+    raw = request.GET.get("day") or request.POST.get("day")
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _initial(checkin) -> dict:
+    if checkin is None:
+        return {}
+    initial = {name: getattr(checkin, name) for name in services.DAILY_FIELDS}
+    if hasattr(checkin, "use"):
+        initial.update({name: getattr(checkin.use, name) for name in services.USE_FIELDS})
+    for name, value in list(initial.items()):
+        initial[name] = "" if value is None else str(value) if not isinstance(value, bool | str) else value
+    if initial.get("sleep_hours"):
+        initial["sleep_hours"] = str(int(float(initial["sleep_hours"])))
+    initial.update({name: PREFER_NOT for name in checkin.declined})
+    return initial
+
+
+@login_required
+def daily(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    day = _chosen_day(request)
+    today = timezone.localdate()
+    if day is None or day > today:
+        messages.error(request, "That date could not be used, so here is today's check-in.")
+        return redirect("checkins:daily")
+    existing = selectors.daily_checkin_for_day(person=person, viewer=request.user, day=day)
+    pathways = current_pathway_codes(person=person, viewer=request.user)
+    form = DailyCheckInForm(request.POST if request.method == "POST" else None, initial=_initial(existing),
+                            pathways=pathways)
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkin = services.daily_checkin_save(person=person, day=day, answers=form.answers(), use=form.use(),
+                                                  declined=form.declined())
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            alert = safety_services.route_checkin(checkin=checkin)
+            if alert is not None:  # never blocks, never lectures: the plan and the lines, straight away
+                return redirect("safety:support_now", alert_id=alert.pk)
+            messages.success(request, "Saved. Thank you for checking in." if day == today else
+                             f"Saved your check-in for {day:%A %d %B}, marked as filled in later.")
+            return redirect("reports:progress")
+    missed = selectors.missed_days(person=person, viewer=request.user, within=timedelta(days=7))
+    return render(request, "checkins/daily.html", {
+        "form": form, "day": day, "is_today": day == today, "existing": existing,
+        "locked": existing is not None and day != today, "missed": missed,
+    })
+
+
+@login_required
+def recovery(request: HttpRequest) -> HttpResponse:
+    form = RecoveryCheckInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.recovery_checkin_record(person=request.user, answers=form.answers(),
+                                         dimension_ratings=form.dimension_ratings(), declined=form.declined())
+        messages.success(request, "Saved. Your progress page shows how things are moving.")
+        return redirect("reports:progress")
+    return render(request, "checkins/recovery.html", {"form": form})

@@ -1,0 +1,82 @@
+"""The notification worker: creates due check-in reminders and sends queued emails, until told to stop."""
+import logging
+import os
+import secrets
+import signal
+import socket
+import time
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from pathways.notifications import services
+
+logger = logging.getLogger("pathways.notifications.worker")
+
+
+def periodic_jobs():
+    """What runs every round besides sending: check-in reminders, and the early-warning look for paused check-ins."""
+    from pathways.checkins.services import early_warning_sweep
+
+    return [services.checkin_reminders_create_due, early_warning_sweep]
+
+
+class Command(BaseCommand):
+    help = ("Send notification emails from the outbox and create due check-in reminders. "
+            "Stops cleanly on SIGTERM or Ctrl-C, after finishing the email it is sending.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Do what is due now, then exit.")
+        parser.add_argument("--interval", type=float, default=5.0,
+                            help="Seconds to wait when nothing is due (default 5).")
+        parser.add_argument("--lease", type=float, default=services.LEASE.total_seconds(),
+                            help="Seconds a claimed email stays this worker's before another may retry it "
+                                 f"(default {services.LEASE.total_seconds():.0f}).")
+
+    def handle(self, *args, once: bool, interval: float, lease: float, **options):
+        self.stopping = False
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:100]
+        self.lease = timedelta(seconds=lease)
+        previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self.stdout.write(f"Notification worker {self.worker} started.")
+            if once:
+                self.work()
+            else:
+                self.loop(interval)
+            self.stdout.write(f"Notification worker {self.worker} stopped.")
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def stop(self, signum, frame) -> None:
+        # Only note the wish: the email being sent is finished and recorded before the worker exits.
+        self.stopping = True
+
+    def loop(self, interval: float) -> None:
+        while not self.stopping:
+            try:
+                self.work()
+            except Exception:  # a database hiccup must not end the worker; log it and try again shortly
+                logger.exception("notification worker: this round failed; trying again")
+            self.pause(interval)
+            close_old_connections()  # drop a connection the database closed while we waited
+
+    def work(self) -> None:
+        """Everything due now: the periodic jobs first (they may queue emails), then every due email, one at a time."""
+        for job in periodic_jobs():
+            try:
+                job()
+            except Exception:  # one failing job must not hold back the emails or the other jobs
+                logger.exception("notification worker: %s failed; it runs again next round", job.__qualname__)
+        while not self.stopping:
+            delivery = services.delivery_claim(worker=self.worker, lease=self.lease)
+            if delivery is None:
+                return
+            services.delivery_send(delivery=delivery)
+
+    def pause(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.1, max(deadline - time.monotonic(), 0)))

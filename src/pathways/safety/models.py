@@ -1,0 +1,61 @@
+"""The safety plan, an organisation's own local services, and crisis alerts (crisis lines ship as data)."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+PLAN_TEXT = 4000
+
+
+class SafetyPlan(models.Model):
+    """A structured safety plan in the person's own words, one line per item."""
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_plan")
+    warning_signs = models.TextField("Signs that a crisis may be coming", blank=True, max_length=PLAN_TEXT)
+    coping_on_my_own = models.TextField("Things I can do on my own to cope", blank=True, max_length=PLAN_TEXT)
+    distractions = models.TextField("People and places that take my mind off things", blank=True,
+                                    max_length=PLAN_TEXT)
+    people_to_ask = models.TextField("People I can ask for help", blank=True, max_length=PLAN_TEXT)
+    professionals = models.TextField("Professionals and services I can contact", blank=True, max_length=PLAN_TEXT)
+    safer_surroundings = models.TextField("How I can make my surroundings safer", blank=True, max_length=PLAN_TEXT)
+    reasons_for_living = models.TextField("My reasons for living", blank=True, max_length=PLAN_TEXT)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    SECTIONS = ("warning_signs", "coping_on_my_own", "distractions", "people_to_ask", "professionals",
+                "safer_surroundings", "reasons_for_living")
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """(heading, lines) for each part, in order; empty parts give an empty list."""
+        return [(self._meta.get_field(name).verbose_name, [line.strip() for line in getattr(self, name).splitlines()
+                                                           if line.strip()]) for name in self.SECTIONS]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name).strip() for name in self.SECTIONS)
+
+
+class LocalService(models.Model):
+    """A service an organisation adds for its own area, shown beside the shipped crisis lines."""
+
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="local_services")
+    country = models.CharField(max_length=2, help_text="ISO 3166 country code, e.g. GB")
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    text = models.CharField("text message number", max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    hours = models.CharField(max_length=120, blank=True)
+    last_checked = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class CrisisAlert(models.Model):
+    """A check-in showed risk: who was told, so the person can see it."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="crisis_alerts")
+    raised_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=40, default="daily check-in")
+    notified = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]

@@ -1,0 +1,90 @@
+"""Safety pages: the person's plan (one tap from every page), crisis lines, and the page after a risk answer."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pathways.circle.selectors import person_by_public_id
+from pathways.people.selectors import organisation_for_admin
+
+from . import selectors, services
+from .countries import country_name
+from .forms import LocalServiceForm, SafetyPlanForm
+
+
+def _lines_context(person) -> dict:
+    country = selectors.person_country(person)
+    return {"lines": selectors.crisis_lines_for(person=person), "country": country,
+            "country_name": country_name(country) if country else ""}
+
+
+@login_required
+def safety_plan(request: HttpRequest) -> HttpResponse:
+    plan = selectors.safety_plan_get(person=request.user, viewer=request.user)
+    return render(request, "safety/plan.html", {"plan": plan, "is_person": True, **_lines_context(request.user)})
+
+
+@login_required
+def safety_plan_edit(request: HttpRequest) -> HttpResponse:
+    plan = selectors.safety_plan_get(person=request.user, viewer=request.user)
+    form = SafetyPlanForm(request.POST if request.method == "POST" else None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        services.safety_plan_save(person=request.user, **{name: form.cleaned_data[name] for name in plan.SECTIONS})
+        messages.success(request, "Saved your safety plan. It is one tap away from every page.")
+        return redirect("safety:plan")
+    return render(request, "safety/plan_form.html", {"form": form})
+
+
+@login_required
+def safety_plan_print(request: HttpRequest) -> HttpResponse:
+    plan = selectors.safety_plan_get(person=request.user, viewer=request.user)
+    return render(request, "safety/print.html", {"plan": plan, **_lines_context(request.user)})
+
+
+@login_required
+def support_now(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Shown straight after a check-in answer that suggests risk: the plan, the lines, who was told."""
+    alert = selectors.crisis_alert_get(alert_id=alert_id, viewer=request.user)
+    plan = selectors.safety_plan_get(person=request.user, viewer=request.user)
+    return render(request, "safety/support_now.html", {
+        "alert": alert, "notified": list(alert.notified.all()), "plan": plan, **_lines_context(request.user),
+    })
+
+
+@login_required
+def shared_safety_plan(request: HttpRequest, person_id) -> HttpResponse:
+    person = person_by_public_id(public_id=person_id)
+    plan = selectors.safety_plan_get(person=person, viewer=request.user)
+    return render(request, "safety/plan.html", {"plan": plan, "is_person": False, "person": person,
+                                                **_lines_context(person)})
+
+
+def crisis_lines(request: HttpRequest) -> HttpResponse:
+    """Open to anyone, signed in or not: help should never be behind a login."""
+    grouped = [(country_name(code), lines) for code, lines in selectors.crisis_lines_by_country().items()]
+    return render(request, "safety/crisis_lines.html", {"grouped": sorted(grouped)})
+
+
+@login_required
+def local_services(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    form = LocalServiceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.local_service_add(organisation=organisation, **form.cleaned_data)
+        messages.success(request, "Added. People in your programme will see it beside the crisis lines.")
+        return redirect("safety:local_services", organisation_id=organisation.pk)
+    return render(request, "safety/local_services.html", {
+        "organisation": organisation, "form": form, "services": selectors.local_services(organisation=organisation),
+    })
+
+
+@login_required
+@require_POST
+def local_service_remove(request: HttpRequest, organisation_id: int, line_id: int) -> HttpResponse:
+    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    line = next((line for line in selectors.local_services(organisation=organisation) if line.pk == line_id), None)
+    if line is not None:
+        services.local_service_remove(line=line)
+        messages.success(request, "Removed.")
+    return redirect("safety:local_services", organisation_id=organisation.pk)
