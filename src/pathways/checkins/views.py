@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from pathways.plans.selectors import current_pathway_codes
+from pathways.plans.selectors import current_pathway_codes, plan_get
 from pathways.safety import services as safety_services
 
 from . import selectors, services
@@ -74,6 +74,7 @@ def daily(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def recovery(request: HttpRequest) -> HttpResponse:
+    plan_get(person=request.user, viewer=request.user)  # check-ins are for people with a plan, not staff accounts
     form = RecoveryCheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.recovery_checkin_record(person=request.user, answers=form.answers(),

@@ -35,14 +35,14 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sign_add(request: HttpRequest) -> HttpResponse:
-    stage = request.GET.get("stage")
-    form = WarningSignForm(request.POST or None, initial={"stage": stage} if stage in Stage.values else {})
+    stage = request.GET.get("stage") if request.GET.get("stage") in Stage.values else ""
+    form = WarningSignForm(request.POST or None, initial={"stage": stage} if stage else {})
     if request.method == "POST" and form.is_valid():
         sign = services.warning_sign_add(person=request.user, submission_key=form.cleaned_data["submission_key"],
                                          **form.sign_fields())
         messages.success(request, f"Added “{sign.sign}” to your plan.")
         return redirect(_plan_url(sign.stage))
-    return _form_page(request, form, "Add a sign", "Add this sign", anchor=stage or "")
+    return _form_page(request, form, "Add a sign", "Add this sign", anchor=stage)
 
 
 @login_required

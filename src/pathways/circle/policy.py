@@ -44,7 +44,7 @@ def decide(viewer, person, category: Category, action: Access) -> Decision:
     grant = _live_grant(viewer, person, category, action)
     if grant is not None:
         return Decision(allowed=True, grant=grant)
-    if action == Access.VIEW:
+    if action == Access.VIEW and may_use_emergency_access(viewer, person):  # still a professional there
         emergency = _running_emergency(viewer, person)
         if emergency is not None:
             return Decision(allowed=True, emergency=emergency)

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pathways.people.models import Membership, Role, User
+from pathways.plans.models import Plan
 
 from .models import ACCESS_RANK, AccessLogEntry, Category, CircleInvitation, CircleMember, Grant, GrantItem
 
@@ -17,8 +18,10 @@ def _live_grants_filter(now=None) -> Q:
 
 
 def _require_self(*, person: User, viewer: User) -> None:
-    """The circle itself, its grants and its log belong to the person alone."""
+    """The circle itself, its grants and its log belong to the person alone (staff accounts have none)."""
     if viewer is None or not viewer.is_authenticated or viewer.pk != person.pk:
+        raise Http404
+    if not Plan.objects.filter(person=person).exists():
         raise Http404
 
 
@@ -100,7 +103,8 @@ def grant_get(*, grant_public_id, viewer: User) -> Grant:
 
 def live_grants_held(*, viewer: User, person: User | None = None) -> list[Grant]:
     """The grants that currently let the viewer see something (of one person, or of everyone)."""
-    grants = Grant.objects.filter(_live_grants_filter(), recipient=viewer, member__removed_at__isnull=True)
+    grants = Grant.objects.filter(_live_grants_filter(), recipient=viewer, member__removed_at__isnull=True,
+                                  person__is_active=True)
     if person is not None:
         grants = grants.filter(person=person)
     return list(grants.select_related("person").prefetch_related("items"))

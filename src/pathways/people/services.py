@@ -122,6 +122,9 @@ def invitation_accept_new_account(*, token: str, password: str, name: str = "", 
 @transaction.atomic
 def invitation_accept_existing_account(*, token: str, user: User) -> None:
     invitation = _lock_open_invitation(token)
+    if invitation.email != user.email.lower():  # a forwarded link must not make someone else staff
+        raise ValidationError("This invitation was sent to a different email address. Log in with that address, "
+                              "or ask for an invitation to yours.")
     if invitation.role == Role.PERSON and user.home_organisation and not user.home_organisation.is_personal:
         raise ValidationError("This account already belongs to an organisation's programme.")
     _accept(invitation, user)

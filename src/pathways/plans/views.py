@@ -110,6 +110,7 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = selectors.goal_get(goal_id=goal_id, viewer=request.user)
     return render(request, "plans/goal_detail.html", {
         "goal": goal, "steps": goal.steps.all(), "step_form": StepForm(), "status_form": GoalStatusForm(),
+        "is_owner": goal.plan.person_id == request.user.pk,  # supporters with a plan grant read it, no controls
     })
 
 

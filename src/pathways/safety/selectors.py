@@ -3,6 +3,7 @@ from django.http import Http404
 
 from pathways.circle.policy import Action, Category, require
 from pathways.people.models import PersonProfile
+from pathways.plans.models import Plan
 
 from .crisis_lines import CrisisLine, lines_for_country, shipped_lines
 from .models import CrisisAlert, LocalService, SafetyPlan
@@ -11,6 +12,8 @@ from .models import CrisisAlert, LocalService, SafetyPlan
 def safety_plan_get(*, person, viewer) -> SafetyPlan:
     """The person's safety plan; an unsaved, empty one when they have not written it yet."""
     require(viewer, person, Category.SAFETY_PLAN, Action.VIEW)
+    if not Plan.objects.filter(person=person).exists():  # staff accounts have no safety plan of their own
+        raise Http404
     return SafetyPlan.objects.filter(person=person).first() or SafetyPlan(person=person)
 
 

@@ -62,6 +62,8 @@ from pathways.people import services as people
 from pathways.people.models import Membership, OrganisationInvitation, Role, User
 from pathways.plans import services as plans
 from pathways.plans.models import Goal, Pathway, Plan, PlanChange, Step, Strength, Suggestion
+from pathways.safety import services as safety
+from pathways.safety.models import CrisisAlert, LocalService
 
 MARKER = "MARKER-7f3a"  # in everything Pat writes in her plan
 NAME_MARKER = "NAME-c41d"  # in Pat's name
@@ -391,6 +393,19 @@ def pats_notification(s):
     return {"notification_id": notification.pk}
 
 
+def pats_crisis_alert(s):
+    """A crisis alert from one of Pat's check-ins, made on first use."""
+    alert = CrisisAlert.objects.filter(person=s.pat).first() or safety.crisis_alert_raise(person=s.pat)
+    return {"alert_id": alert.pk}
+
+
+def pats_local_service(s):
+    """A local service Pat's organisation added, made on first use."""
+    line = LocalService.objects.filter(organisation_id=s.pat.home_organisation_id).first() or \
+        safety.local_service_add(organisation=s.pat.home_organisation, country="GB", name="Harbour drop-in")
+    return {"organisation_id": s.pat.home_organisation_id, "line_id": line.pk}
+
+
 def pats_warning_sign(s):
     return {"sign_id": WarningSign.objects.filter(person=s.pat).first().pk}
 
@@ -442,7 +457,7 @@ MATRIX: dict[str, Case] = {
     # Pat's plan by id: seeing needs a live plan grant, changing is Pat's alone (a plan grant is at most
     # "suggest").
     "plans:goal": Case(who=PAT | PLAN_READERS, kwargs=goal_of_pat, marker_ok_for=PAT | PLAN_READERS,
-                       shows_marker_to=PAT | PLAN_READERS),
+                       shows_marker_to=PAT | PLAN_READERS, name_ok_for=PLAN_READERS),
     "plans:goal_edit": Case(who=PAT, kwargs=goal_of_pat, shows_marker_to=PAT,
                             tries=(GET, POST(lambda s: {"dimension": "health", "title": "Rest"}))),
     "plans:goal_status": Case(who=PAT, kwargs=goal_of_pat, tries=(POST(lambda s: {"status": "paused"}),)),
@@ -461,15 +476,14 @@ MATRIX: dict[str, Case] = {
                                tries=(POST(lambda s: {"step-goal": s.goal.pk, "step-text": "Ask a friend"}),)),
 
     # The circle, its consents and its log belong to the person: anyone else sees their own (empty) one.
-    "circle:circle": Case(who=SIGNED_IN),
-    # Inviting someone into your circle is for people in recovery (the view's own comment says "only
-    # people with a plan have a circle"). Not a leak, but today anyone signed in can (BUG: see the report).
+    # Only people in recovery have a circle; staff and supporters get 404 here.
+    "circle:circle": Case(who=PLAN_HOLDERS),
     "circle:invite": Case(who=PLAN_HOLDERS, ok=frozenset({200}),  # the POST answers with the link to pass on
                           tries=(GET, POST(lambda s: {"name": "Jo", "role": SupporterRole.ALLY}))),
-    "circle:staff_add": Case(who=SIGNED_IN, tries=(POST(lambda s: {"staff": s.users["org-professional"].pk}),)),
-    "circle:grants": Case(who=SIGNED_IN),
-    "circle:access_log": Case(who=SIGNED_IN),
-    "circle:disclosures": Case(who=SIGNED_IN),
+    "circle:staff_add": Case(who=PLAN_HOLDERS, tries=(POST(lambda s: {"staff": s.users["org-professional"].pk}),)),
+    "circle:grants": Case(who=PLAN_HOLDERS),
+    "circle:access_log": Case(who=PLAN_HOLDERS),
+    "circle:disclosures": Case(who=PLAN_HOLDERS),
     "circle:invitation_withdraw": Case(who=PAT, kwargs=lambda s: {"invitation_id": s.invitation.pk}, tries=(POST(),)),
     "circle:member_remove": Case(who=PAT, kwargs=pats_member, tries=(POST(),)),
     "circle:grant_new": Case(who=PAT, kwargs=pats_member, tries=(GET, POST(lambda s: {
@@ -496,7 +510,7 @@ MATRIX: dict[str, Case] = {
 
     # Check-ins: the viewer's own. The daily one follows the pathways in the viewer's plan, so it needs one.
     "checkins:daily": Case(**OWN_PLAN, shows_marker_to=PAT, tries=(GET, POST(lambda s: {"mood": "3"}))),
-    "checkins:recovery": Case(who=SIGNED_IN),
+    "checkins:recovery": Case(**OWN_PLAN),
 
     # Questionnaires: everyone fills in what is offered to them (the shipped ones, and their home
     # organisation's); a response is seen by its person and by those holding a live measures grant (or
@@ -539,6 +553,18 @@ MATRIX: dict[str, Case] = {
     "warning_signs:sharing": Case(who=SIGNED_IN, tries=(POST(lambda s: {"share_which_sign": "on"}),)),
     "warning_signs:note": Case(who=PAT, kwargs=pats_warning_note, shows_marker_to=PAT),
     "warning_signs:note_not_now": Case(who=PAT, kwargs=pats_warning_note, tries=(POST(),)),
+
+    # Safety: the person's own plan (one tap from every page), Pat's by id for those with a safety-plan
+    # grant or emergency access; crisis lines are open to anyone; local services are the admin's.
+    "safety:plan": Case(**OWN_PLAN),
+    "safety:edit": Case(**OWN_PLAN, tries=(GET, POST(lambda s: {"reasons_for_living": "The sea"}))),
+    "safety:print": Case(**OWN_PLAN),
+    "safety:support_now": Case(who=PAT, kwargs=pats_crisis_alert),
+    "safety:shared_plan": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, name_ok_for=MEASURES_READERS),
+    "safety:crisis_lines": Case(who=EVERYONE),
+    "safety:local_services": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation, tries=(GET, POST(
+        lambda s: {"name": "Night line", "country": "GB", "phone": "0100"}))),
+    "safety:local_service_remove": Case(who=frozenset({"org-admin"}), kwargs=pats_local_service, tries=(POST(),)),
 }
 
 

@@ -2,9 +2,11 @@
 
 Hypothesis draws a small world (grants from Pat and Rue to a few people, each grant's categories and
 access levels, expiry in the past, in the future or never, revoked or not, memberships ended or not,
-emergency accesses running or over, accounts deactivated or not) and questions about it (may this
-viewer take this action on this person's category?). `policy.decide` and `policy.can` must answer
-exactly as `reference()` does.
+emergency accesses running or over, who is a professional of the organisation now, accounts deactivated
+or not) and questions about it (may this
+viewer take this action on this person's category?). `policy.decide`, `can`, `permits` and `require`
+must answer exactly as `reference()` does; a deactivated or signed-out viewer is always refused; and
+every read by someone other than the person is logged once.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils import timezone
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from pathways.circle import policy, services
@@ -30,7 +32,7 @@ from pathways.circle.models import (
     Grant,
     SupporterRole,
 )
-from pathways.people.models import User
+from pathways.people.models import Membership, Organisation, Role, User
 
 PEOPLE = ("pat", "rue")  # people in recovery, who give grants
 SUPPORTERS = ("ash", "kim", "jo")
@@ -55,6 +57,7 @@ class World:
     removed: frozenset  # (person, supporter) memberships that ended
     emergencies: dict = field(default_factory=dict)  # (person, professional) -> "running" or "over"
     deactivated: frozenset = frozenset()
+    professionals: frozenset = frozenset()  # who is a professional of Pat's and Rue's organisation right now
 
 
 def reference(world: World, viewer: str, person: str, category: Category, action: Access) -> bool:
@@ -70,7 +73,8 @@ def reference(world: World, viewer: str, person: str, category: Category, action
                 and (person, viewer) not in world.removed and category in grant.items
                 and ACCESS_RANK[grant.items[category]] >= ACCESS_RANK[action]):
             return True
-    return action == Access.VIEW and world.emergencies.get((person, viewer)) == "running"
+    return (action == Access.VIEW and world.emergencies.get((person, viewer)) == "running"
+            and viewer in world.professionals)  # emergency access ends with the job
 
 
 # --- drawing worlds and questions ---------------------------------------------------------------------
@@ -91,6 +95,7 @@ worlds = st.builds(
     removed=st.frozensets(pairs, max_size=3),
     emergencies=st.dictionaries(pairs, st.sampled_from(["running", "over"]), max_size=2),
     deactivated=st.frozensets(st.sampled_from(EVERYONE), max_size=2),
+    professionals=st.frozensets(st.sampled_from(EVERYONE), max_size=3),
 )
 questions = st.lists(
     st.tuples(st.sampled_from(EVERYONE), st.sampled_from(PEOPLE), st.sampled_from(list(Category)),
@@ -98,12 +103,17 @@ questions = st.lists(
     min_size=1, max_size=20,
 )
 
-PROPERTY_SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Each example rebuilds rows, so examples are slow-ish: no deadline, and no "explain" phase after a failure
+# (shrinking to the smallest failing world already says what went wrong).
+PROPERTY_SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+                         phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink])
 
 
 @pytest.fixture
 def accounts(pat, rue) -> dict[str, int]:
     """Primary keys of everyone in the world; rows are rebuilt for every example."""
+    organisation = Organisation.objects.create(name="Harbour")
+    User.objects.filter(pk__in=[pat.pk, rue.pk]).update(home_organisation=organisation)
     ids = {"pat": pat.pk, "rue": rue.pk}
     for name in (*SUPPORTERS, "stranger"):
         ids[name] = User.objects.create_user(email=f"{name}@example.org", preferred_name=name.title()).pk
@@ -141,6 +151,10 @@ def build(world: World, ids: dict[str, int]) -> dict[str, User]:
         EmergencyAccess.objects.create(person=users[ids[person]], professional=users[ids[professional]],
                                        reason="No answer for days", started_at=started,
                                        ends_at=started + timedelta(minutes=EmergencyAccess.MAX_MINUTES))
+    organisation = users[ids["pat"]].home_organisation
+    Membership.objects.filter(organisation=organisation, role=Role.PROFESSIONAL).delete()
+    Membership.objects.bulk_create(Membership(organisation=organisation, user=users[ids[name]], role=Role.PROFESSIONAL)
+                                   for name in world.professionals)
     User.objects.filter(pk__in=[ids[name] for name in world.deactivated]).update(is_active=False)
     fresh = User.objects.in_bulk(ids.values())
     return {name: fresh[pk] for name, pk in ids.items()}

@@ -1,4 +1,4 @@
-"""The notification worker: creates due check-in reminders and sends queued emails, until told to stop."""
+"""The notification worker: due check-in reminders, the early-warning sweep, and queued emails, until told to stop."""
 import logging
 import os
 import secrets
@@ -23,7 +23,7 @@ def periodic_jobs():
 
 
 class Command(BaseCommand):
-    help = ("Send notification emails from the outbox and create due check-in reminders. "
+    help = ("Send notification emails from the outbox, create due check-in reminders and run the early-warning sweep. "
             "Stops cleanly on SIGTERM or Ctrl-C, after finishing the email it is sending.")
 
     def add_arguments(self, parser):
