@@ -187,20 +187,17 @@ def test_pat_shares_her_plan_with_a_peer_supporter_and_takes_it_back(pat_with_a_
     expect(goal.get_by_role("link")).to_have_count(0)
     plan_url = their_page.url
 
-    # Nothing that was not granted is within reach. (Check-ins do not exist yet for supporters: there is
-    # no page of someone else's check-ins, measures or safety plan to be refused. When there is, it
-    # belongs here, refused, since Pat granted only her plan.)
-    them.goto("/circle/grants/")  # the consents list only ever shows the viewer's own: they signed none
-    expect(heading(their_page)).to_have_text("Consents I have signed")
-    expect(their_page.get_by_role("main").get_by_role("listitem")).to_have_text(["None yet."])
-    expect(their_page.get_by_role("main")).not_to_contain_text("Pat")
-    them.goto("/circle/access-log/")  # the log only ever shows reads of the viewer's own record
-    expect(their_page.get_by_role("main")).to_contain_text("Nobody has opened anything of yours")
-    expect(their_page.get_by_role("table")).to_have_count(0)
-    expect(their_page.get_by_role("main")).not_to_contain_text("Pat")
-    them.goto("/circle/")
-    expect(their_page.get_by_role("main")).to_contain_text("Nobody is in your circle yet.")
-    expect(their_page.get_by_role("main")).not_to_contain_text("Pat")
+    # Nothing that was not granted is within reach: Pat's safety plan and check-ins stay closed, and her
+    # progress page shows only what comes from her plan.
+    visit_refused(them, f"/safety/of/{pat.public_id}/")
+    them.goto(f"/people/{pat.public_id}/progress/")
+    expect(their_page.get_by_role("heading", name="Wins and steps done each week")).to_be_visible()
+    expect(their_page.get_by_role("main")).not_to_contain_text("Mood (weekly average")
+    expect(their_page.get_by_role("main")).not_to_contain_text("Days checked in")
+    # A supporter has no circle, consents or access log of their own: those pages are for people in recovery.
+    visit_refused(them, "/circle/grants/")
+    visit_refused(them, "/circle/access-log/")
+    visit_refused(them, "/circle/")
     visit_refused(them, f"/plan/of/{uuid.uuid4()}/")  # nobody's
     visit_refused(them, f"/plan/of/{rue.public_id}/")  # someone real, who shares nothing with them
     visit_refused(them, "/plan/wins/")  # the plan pages are each person's own
@@ -269,17 +266,21 @@ def test_pat_shares_her_plan_with_a_peer_supporter_and_takes_it_back(pat_with_a_
     refused = [entry for entry in logged if not entry.allowed]
     # Seen: "People I support" once, the plan four times, and the suggestion itself.
     assert len(seen) >= 6, [(e.action, e.allowed) for e in logged]
-    # Refused: once before any consent existed, and the request right after it was revoked.
-    assert len(refused) == 2, [(e.action, e.allowed) for e in logged]
+    # Refused: the plan once before any consent existed and once right after it was revoked; and, while the
+    # consent held, her safety plan, check-ins and measures, which it never covered.
+    refused_what = sorted(entry.category for entry in refused)
+    assert refused_what == ["checkins", "measures", "plan", "plan", "safety_plan"], refused_what
     assert not logged[0].allowed, "the newest entry should be the refusal after revoking"
+    labels = {"plan": "my recovery plan", "checkins": "my daily check-ins", "measures": "my recovery measures",
+              "safety_plan": "my safety plan"}
     rows = page.get_by_role("table").get_by_role("row").filter(has_text=SUPPORTER)
     expect(rows).to_have_count(len(logged))
     for index, entry in enumerate(logged):
         row = rows.nth(index)
         expect(row.get_by_role("cell").nth(1)).to_have_text(f"{SUPPORTER} (peer supporter)")
-        expect(row.get_by_role("cell").nth(2)).to_have_text("my recovery plan")
+        expect(row.get_by_role("cell").nth(2)).to_have_text(labels[entry.category])
         expect(row.get_by_role("cell").nth(3)).to_have_text("Seen" if entry.allowed else "Refused")
-    expect(rows.filter(has=page.get_by_role("cell", name="Refused", exact=True))).to_have_count(2)
+    expect(rows.filter(has=page.get_by_role("cell", name="Refused", exact=True))).to_have_count(len(refused))
     expect(rows.first.get_by_role("cell", name="Refused", exact=True)).to_be_visible()
     expect(rows.filter(has=page.get_by_role("link", name="Your consent"))).to_have_count(len(seen))
     expect(page.get_by_role("table")).not_to_contain_text("Rue")
@@ -287,7 +288,7 @@ def test_pat_shares_her_plan_with_a_peer_supporter_and_takes_it_back(pat_with_a_
     # Pat can narrow the list to the refusals.
     page.get_by_label("Outcome").select_option("refused")
     me.follow(page.get_by_role("button", name="Show"))
-    expect(page.get_by_role("table").get_by_role("row").filter(has_text=SUPPORTER)).to_have_count(2)
+    expect(page.get_by_role("table").get_by_role("row").filter(has_text=SUPPORTER)).to_have_count(len(refused))
 
     failures = []
     for who, screen in (("Pat", me), ("the supporter", them)):
