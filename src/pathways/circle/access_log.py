@@ -62,13 +62,23 @@ class ChainBroken(Exception):
         self.reason = reason
 
 
+def _in_order(batch: int = 2000):
+    """Every entry by sequence, a batch at a time (keyset pages: no server-side cursor left open on a break)."""
+    last = -1
+    while True:
+        page = list(AccessLogEntry.objects.filter(sequence__gt=last).order_by("sequence")[:batch])
+        yield from page
+        if len(page) < batch:
+            return
+        last = page[-1].sequence
+
+
 def verify() -> int:
     """Check the whole chain; return how many entries held, or raise ChainBroken at the first bad one."""
     previous = GENESIS
     expected_sequence = 1
     checked = 0
-    entries = AccessLogEntry.objects.order_by("sequence").iterator(chunk_size=2000)
-    for entry in entries:
+    for entry in _in_order():
         if entry.sequence != expected_sequence:
             raise ChainBroken(expected_sequence, f"missing (the next entry found is {entry.sequence})")
         if entry.previous_digest != previous:
