@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pathways.circle.models import Category, CircleMember
-from pathways.circle.policy import Action, can
+from pathways.circle.policy import Action, decide, permits
 from pathways.notifications.services import notify
 
 from .models import CrisisAlert, LocalService, SafetyPlan
@@ -52,13 +52,14 @@ def crisis_alert_raise(*, person, source: str = "daily check-in") -> CrisisAlert
     The alert says only that the person may need support now; what they answered stays private.
     """
     alert = CrisisAlert.objects.create(person=person, source=source)
-    supporters = [member.supporter for member in CircleMember.objects.filter(person=person, removed_at__isnull=True)
-                  .select_related("supporter")]
-    told = [s for s in supporters if can(s, person, Category.CRISIS_ALERTS, Action.VIEW)]
+    members = CircleMember.objects.filter(person=person, removed_at__isnull=True).select_related("supporter")
+    # A grant, not emergency access: emergency access lets a professional read, not subscribe to alerts.
+    told = [m.supporter for m in members if decide(m.supporter, person, Category.CRISIS_ALERTS, Action.VIEW).grant]
     for supporter in told:
         notify(recipient=supporter, kind="crisis_alert", title=f"{person.display_name} may need support now",
                body=f"{person.display_name} asked to let you know when a check-in shows they may be in crisis. "
                     "Please reach out to them in the way you agreed.",
                link="/people/")
+        permits(supporter, person, Category.CRISIS_ALERTS, Action.VIEW)  # the disclosure, in the access log
     alert.notified.set(told)
     return alert

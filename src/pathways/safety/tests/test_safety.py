@@ -3,7 +3,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pathways.circle import services as circle_services
-from pathways.circle.models import SupporterRole
+from pathways.circle.models import AccessLogEntry, SupporterRole
 from pathways.notifications.models import Notification
 from pathways.people.models import PersonProfile
 from pathways.safety import selectors, services
@@ -98,6 +98,12 @@ class TestRiskAnswers:
         assert list(alert.notified.all()) == [sam]
         assert Notification.objects.filter(recipient=sam, kind="crisis_alert").count() == 1
         assert not Notification.objects.filter(recipient=lee).exists()
+
+    def test_each_alert_sent_is_a_disclosure_in_the_persons_access_log(self, pat, sam, lee, circle):
+        services.crisis_alert_raise(person=pat)
+        entries = AccessLogEntry.objects.filter(person_ref=str(pat.public_id))
+        assert list(entries.values_list("viewer_ref", "category", "allowed")) == [
+            (str(sam.public_id), "crisis_alerts", True)]
 
     def test_the_alert_does_not_say_what_the_person_answered(self, pat, sam, circle):
         services.crisis_alert_raise(person=pat)
