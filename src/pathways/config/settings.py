@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "pathways.reports",
     "pathways.notifications",
     "pathways.safety",
+    "pathways.mi.web",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("PATHWAYS_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Request size. A transcript may be up to 10 MB (pathways.mi.transcript.MAX_BYTES); the form fields around
+# it get room for that with its line breaks sent as CRLF, so an oversized paste reaches the analyzer's form
+# and gets a message saying what to do, not a bare 400. Uploaded files over 2.5 MB wait in a temporary file,
+# not memory, and the analyzer checks a file's size before reading it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 24 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # No inline script or style anywhere: every script and stylesheet is a file we serve.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -18,5 +18,6 @@ urlpatterns = [
     path("people/", include("pathways.reports.urls")),
     path("notifications/", include("pathways.notifications.urls")),
     path("safety/", include("pathways.safety.urls")),
+    path("mi/", include("pathways.mi.web.urls")),
     path("admin/", admin.site.urls),
 ]

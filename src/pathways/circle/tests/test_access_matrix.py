@@ -56,6 +56,8 @@ from pathways.circle.models import (
     Grant,
     SupporterRole,
 )
+from pathways.mi.web import services as mi
+from pathways.mi.web.models import SavedTranscript
 from pathways.notifications.models import Notification, ReminderSetting
 from pathways.notifications.services import notify
 from pathways.people import services as people
@@ -65,7 +67,7 @@ from pathways.plans.models import Goal, Pathway, Plan, PlanChange, Step, Strengt
 from pathways.safety import services as safety
 from pathways.safety.models import CrisisAlert, LocalService
 
-MARKER = "MARKER-7f3a"  # in everything Pat writes in her plan
+MARKER = "MARKER-7f3a"  # in everything Pat writes in her plan (and in the transcript she saved)
 NAME_MARKER = "NAME-c41d"  # in Pat's name
 
 # --- the URL configuration ------------------------------------------------------------------------
@@ -196,6 +198,9 @@ def build_scenario() -> Scenario:
     checkins.trigger_add(person=pat, trigger=f"{MARKER} payday", what_helps=f"{MARKER} bills first")
     WarningNudge.objects.create(person=pat, rule="lonely_most_days",
                                 explanation={"summary": f"{MARKER} lonely on most days", "answers": []})
+    # Pat practises her own listening (she is a peer mentor too): a transcript she kept, hers alone.
+    mi.save_transcript(pat, f"{MARKER} mentoring session",
+                       f"Counsellor: What would help this week?\nPerson: {MARKER} a walk with my sister.")
 
     users = {"pat": pat, "rue": rue, "org-admin": ada, "org-professional": lee,
              "org-peer": _account("org-peer@matrix.example", "Org Peer", organisation, Role.PEER_SUPPORTER)}
@@ -301,6 +306,7 @@ def pats_state(s: Scenario) -> dict:
         "warning notes": list(WarningNudge.objects.filter(person=pat).values_list("pk", "seen_at")),
         "early-warning setting": list(EarlyWarningSetting.objects.filter(person=pat).values_list(
             "share_which_sign_with_supporters")),
+        "saved transcripts": list(SavedTranscript.objects.filter(owner=pat).values_list("pk", "title", "text")),
     }
 
 
@@ -404,6 +410,10 @@ def pats_local_service(s):
     line = LocalService.objects.filter(organisation_id=s.pat.home_organisation_id).first() or \
         safety.local_service_add(organisation=s.pat.home_organisation, country="GB", name="Harbour drop-in")
     return {"organisation_id": s.pat.home_organisation_id, "line_id": line.pk}
+
+
+def pats_saved_transcript(s):
+    return {"public_id": SavedTranscript.objects.get(owner=s.pat).public_id}
 
 
 def pats_warning_sign(s):
@@ -565,6 +575,19 @@ MATRIX: dict[str, Case] = {
     "safety:local_services": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation, tries=(GET, POST(
         lambda s: {"name": "Night line", "country": "GB", "phone": "0100"}))),
     "safety:local_service_remove": Case(who=frozenset({"org-admin"}), kwargs=pats_local_service, tries=(POST(),)),
+
+    # Listening feedback works on what the viewer pastes, and on the transcripts they saved themselves: a
+    # saved transcript is its owner's own record (not a person's data shared by consent), so no grant or
+    # emergency access opens Pat's; everyone else's list is their own, empty one.
+    "mi:analyze": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(GET, POST(lambda s: {
+        "text": "Counsellor: How has the week been?\nPerson: Better than I expected."}))),
+    "mi:save": Case(who=SIGNED_IN, tries=(POST(lambda s: {
+        "save-title": "Mine", "save-text": "Counsellor: What matters most?\nPerson: My kids."}),)),
+    "mi:saved": Case(who=SIGNED_IN, shows_marker_to=PAT),
+    "mi:saved_transcript": Case(who=PAT, kwargs=pats_saved_transcript, shows_marker_to=PAT),
+    "mi:saved_delete": Case(who=PAT, kwargs=pats_saved_transcript, shows_marker_to=PAT, tries=(GET, POST())),
+    "mi:practice": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(GET, POST(lambda s: {
+        "reply": "It sounds like this week mattered to you."}))),
 }
 
 

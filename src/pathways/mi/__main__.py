@@ -1,0 +1,85 @@
+"""The analyzer from the command line: `python -m pathways.mi analyze FILE [--json]` (FILE may be - for stdin).
+
+A file that cannot be read ends with one plain line on stderr and exit status 2, never a traceback.
+"""
+import argparse
+import json
+import sys
+
+from pathways.mi.analysis import Analysis, analyze
+from pathways.mi.transcript import MAX_BYTES, TranscriptError, parse_transcript
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pathways.mi",
+                                     description="Code a motivational-interviewing session and summarise it.")
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("analyze", help="analyse a transcript (CSV or 'Label: text' lines)")
+    run.add_argument("file", metavar="FILE", help="the transcript, or - to read it from standard input")
+    run.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        raw = _read(args.file)
+        utterances = parse_transcript(raw)
+    except (OSError, TranscriptError) as error:
+        print(f"{parser.prog}: {args.file}: {_message(error)}", file=sys.stderr)
+        return 2
+    result = analyze(utterances)
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else render(result))
+    return 0
+
+
+def _read(path: str) -> bytes:
+    # One byte past the limit is enough for parse_transcript to refuse, without reading a huge file whole.
+    if path == "-":
+        return sys.stdin.buffer.read(MAX_BYTES + 1)
+    with open(path, "rb") as file:
+        return file.read(MAX_BYTES + 1)
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "there is no such file; check the name and the folder."
+    if isinstance(error, IsADirectoryError):
+        return "this is a folder, not a file; name the transcript file inside it."
+    if isinstance(error, PermissionError):
+        return "this file cannot be opened (permission denied); check who may read it."
+    if isinstance(error, OSError):
+        return f"this file cannot be read ({error.strerror or error})."
+    return str(error)
+
+
+def render(result: Analysis) -> str:
+    """The coded transcript, then the summary, as plain text."""
+    lines = []
+    for c in result.utterances:
+        code = f"{c.coding.code}/{c.coding.subcode}" if c.coding.subcode else c.coding.code
+        text = " ".join(c.utterance.text.split())
+        lines.append(f"{c.utterance.index:>4}  {c.utterance.speaker:<10}  {code:<20} "
+                     f"{round(100 * c.coding.confidence):>3}%  {text}")
+    n = result.counts
+    lines += ["", "Summary", "",
+              f"  Counsellor: questions {n['questions']} (open {n['open_questions']}), reflections "
+              f"{n['reflections']} (complex {n['complex_reflections']}), input {n['input']} "
+              f"(unsolicited {n['unsolicited_input']}), other {n['other']}.",
+              f"  Person: change talk {n['change_talk']}, sustain talk {n['sustain_talk']}, "
+              f"neutral {n['neutral_talk']}.", ""]
+    for m in result.measures:
+        rated = f" — {m.rating}" if m.rating else ""
+        lines.append(f"  {m.label}: {m.display}{rated}")
+        lines.append(f"      {m.explanation}")
+    lines += ["", "Suggestions", ""]
+    for number, s in enumerate(result.suggestions, start=1):
+        where = f" (utterance {s.index})" if s.index is not None else ""
+        if s.quote:
+            lines += [f"  {number}.{where} “{s.quote}”", f"      {s.tip}"]
+        else:
+            lines.append(f"  {number}. {s.tip}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,339 @@
+"""A MITI-style summary of a coded session, and a few suggestions drawn from it.
+
+The thresholds are those of the Motivational Interviewing Treatment Integrity code, MITI 4.2.1 (Moyers, Manuel &
+Ernst, 2014; Moyers, Rowell, Manuel, Ernst & Houck, "The Motivational Interviewing Treatment Integrity Code
+(MITI 4): Rationale, Preliminary Reliability and Validity", J Subst Abuse Treat 2016;65:36-42):
+
+* reflection-to-question ratio: fair from 1:1, good from 2:1;
+* complex reflections as a share of all reflections: fair from 40%, good from 50%.
+
+MITI 4.2.1 does not split questions into open and closed, so the share of open questions has no MITI 4
+threshold and is shown without a rating. The share of unsolicited input and the share of change talk have no
+MITI threshold either; they are shown for the supporter to read, not rated.
+
+Unsolicited input. A counsellor utterance coded as input (information, advice, options, negotiation) counts as
+solicited when, since the person last spoke, either the person's last words asked something (ended with "?"),
+or the counsellor's last words before those asked permission ("would it be okay if I…", "can I share…",
+"may I…", "do you mind if I…", "would you like to hear…"). All other input is unsolicited. Permission asked and
+input given in the same breath counts as unsolicited: the person has not yet had the chance to answer.
+
+Percentages are 0–100. Where a denominator is zero the value is None and the display says why in words.
+"""
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pathways.mi.codes import (
+    CHANGE,
+    COUNSELLOR,
+    INPUT,
+    NEUTRAL,
+    OTHER,
+    PERSON,
+    QUESTION,
+    REFLECTION,
+    SUSTAIN,
+    Coding,
+)
+from pathways.mi.transcript import Utterance
+
+GOOD, FAIR, NOT_YET = "good", "fair", "not yet"
+
+PERMISSION = re.compile(
+    r"\b(would|will) it be (ok|okay|all right|alright)\b|\bis it (ok|okay|all right|alright)\b"
+    r"|\b(can|could|may) i (share|tell|offer|suggest|give|mention|add|make)\b|\bmay i\b"
+    r"|\bdo you mind if i\b|\bmind if i\b|\bwould you like (me to|to hear|some|to know)\b"
+    r"|\bwould you be (interested|open)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CodedUtterance:
+    utterance: Utterance
+    coding: Coding
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    value: float | None  # None when the denominator is zero; percentages are 0–100
+    display: str
+    fair: float | None
+    good: float | None
+    rating: str  # "good" | "fair" | "not yet" | "" when no threshold or no value
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    index: int | None  # the utterance quoted, or None for a general tip
+    quote: str
+    tip: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    utterances: tuple[CodedUtterance, ...]
+    measures: tuple[Measure, ...]
+    counts: dict
+    suggestions: tuple[Suggestion, ...]
+
+    def to_dict(self) -> dict:
+        summary: dict = {"counts": dict(self.counts)}
+        for m in self.measures:
+            summary[m.key] = {"value": m.value, "display": m.display, "fair": m.fair, "good": m.good,
+                              "rating": m.rating}
+        summary["suggestions"] = [{"index": s.index, "quote": s.quote, "tip": s.tip} for s in self.suggestions]
+        return {
+            "utterances": [
+                {"index": int(c.utterance.index), "speaker": c.utterance.speaker, "text": c.utterance.text,
+                 "code": c.coding.code, "subcode": c.coding.subcode, "confidence": float(c.coding.confidence)}
+                for c in self.utterances
+            ],
+            "summary": summary,
+        }
+
+
+def analyze(utterances: Sequence[Utterance], codings: Sequence[Coding] | None = None) -> Analysis:
+    """Code the utterances (unless codings are given, one per utterance) and summarise the session."""
+    if codings is None:
+        from pathways.mi.coder import code_utterances  # here, so the model loads only when it is needed
+
+        codings = code_utterances(utterances)
+    if len(codings) != len(utterances):
+        raise ValueError(f"{len(codings)} codings were given for {len(utterances)} utterances; give one each.")
+    coded = tuple(CodedUtterance(u, c) for u, c in zip(utterances, codings, strict=True))
+    unsolicited = unsolicited_input(coded)
+    counts = _counts(coded, unsolicited)
+    measures = _measures(counts)
+    return Analysis(coded, measures, counts, _suggestions(coded, measures, unsolicited))
+
+
+def _is(c: CodedUtterance, speaker: str, code: str, subcode: str | None = None) -> bool:
+    # Counsellor codes only count on the counsellor's turns and the person's codes on the person's, so a
+    # mis-assigned code can never inflate a measure.
+    return (c.utterance.speaker == speaker and c.coding.code == code
+            and (subcode is None or c.coding.subcode == subcode))
+
+
+def unsolicited_input(coded: Sequence[CodedUtterance]) -> list[int]:
+    """Positions (in `coded`) of counsellor input nobody asked for, by the rule in the module docstring."""
+    found = []
+    # One pass, remembering the person's latest words and the counsellor's words just before them.
+    person_words: str | None = None
+    counsellor_before_person = counsellor_last = ""
+    for i, c in enumerate(coded):
+        if c.utterance.speaker == PERSON:
+            person_words, counsellor_before_person = c.utterance.text, counsellor_last
+            continue
+        if _is(c, COUNSELLOR, INPUT):
+            solicited = person_words is not None and (
+                person_words.rstrip().endswith("?") or PERMISSION.search(counsellor_before_person) is not None)
+            if not solicited:
+                found.append(i)
+        counsellor_last = c.utterance.text
+    return found
+
+
+def _next_counsellor(coded: Sequence[CodedUtterance]) -> list[CodedUtterance | None]:
+    """For each position, the first counsellor utterance after it (one backward pass, so long sessions stay fast)."""
+    following: list[CodedUtterance | None] = [None] * len(coded)
+    for i in range(len(coded) - 2, -1, -1):
+        after = coded[i + 1]
+        following[i] = after if after.utterance.speaker == COUNSELLOR else following[i + 1]
+    return following
+
+
+def _counts(coded: Sequence[CodedUtterance], unsolicited: list[int]) -> dict:
+    def n(speaker: str, code: str, subcode: str | None = None) -> int:
+        return sum(_is(c, speaker, code, subcode) for c in coded)
+
+    return {
+        "utterances": len(coded),
+        "counsellor_utterances": sum(c.utterance.speaker == COUNSELLOR for c in coded),
+        "person_utterances": sum(c.utterance.speaker == PERSON for c in coded),
+        "questions": n(COUNSELLOR, QUESTION),
+        "open_questions": n(COUNSELLOR, QUESTION, "open"),
+        "closed_questions": n(COUNSELLOR, QUESTION, "closed"),
+        "reflections": n(COUNSELLOR, REFLECTION),
+        "simple_reflections": n(COUNSELLOR, REFLECTION, "simple"),
+        "complex_reflections": n(COUNSELLOR, REFLECTION, "complex"),
+        "input": n(COUNSELLOR, INPUT),
+        "unsolicited_input": len(unsolicited),
+        "other": n(COUNSELLOR, OTHER),
+        "change_talk": n(PERSON, CHANGE),
+        "sustain_talk": n(PERSON, SUSTAIN),
+        "neutral_talk": n(PERSON, NEUTRAL),
+    }
+
+
+def _rating(value: float | None, fair: float | None, good: float | None) -> str:
+    if value is None or fair is None or good is None:
+        return ""
+    return GOOD if value >= good else FAIR if value >= fair else NOT_YET
+
+
+def _percent(key: str, label: str, part: int, whole: int, none: str, explanation: str,
+             fair: float | None = None, good: float | None = None) -> Measure:
+    # Rounded before rating, so the rating always agrees with the number shown.
+    value = round(100 * part / whole, 1) if whole else None
+    display = f"{value:g}%" if value is not None else none
+    return Measure(key, label, value, display, fair, good, _rating(value, fair, good), explanation)
+
+
+def _measures(counts: dict) -> tuple[Measure, ...]:
+    questions, reflections = counts["questions"], counts["reflections"]
+    ratio = round(reflections / questions, 2) if questions else None
+    return (
+        Measure("reflection_to_question", "Reflection-to-question ratio", ratio,
+                f"{ratio:g}:1" if ratio is not None else "no questions", 1.0, 2.0, _rating(ratio, 1.0, 2.0),
+                "Reflections for each question asked. MITI 4.2.1: fair from 1:1, good from 2:1."),
+        _percent("complex_reflections", "Complex reflections", counts["complex_reflections"], reflections,
+                 "no reflections",
+                 "Reflections that add meaning or feeling beyond the person's words, out of all reflections. "
+                 "MITI 4.2.1: fair from 40%, good from 50%.", 40.0, 50.0),
+        _percent("open_questions", "Open questions", counts["open_questions"], questions, "no questions",
+                 "Open questions out of all questions. MITI 4.2.1 sets no threshold for this, so it is not rated."),
+        _percent("unsolicited_input", "Unsolicited input", counts["unsolicited_input"], counts["input"],
+                 "no information or advice given",
+                 "Information or advice given without the person asking or agreeing first, out of all "
+                 "information and advice. Not rated; fewer is usually better."),
+        _percent("change_talk", "Change talk", counts["change_talk"], counts["change_talk"] + counts["sustain_talk"],
+                 "no change or sustain talk",
+                 "The person's talk for change, out of their talk for and against change. Not rated."),
+    )
+
+
+# Simple, grammatical ways to open a closed question; each keeps the question's own words.
+_OPENINGS = (
+    (re.compile(r"^do you think (?:that )?(.+)$", re.I), "What are your thoughts on whether {}?"),
+    (re.compile(r"^do you want to (.+)$", re.I), "What would it mean for you to {}?"),
+    (re.compile(r"^(?:are|were) you (?:worried|concerned) about (.+)$", re.I), "How do you feel about {}?"),
+    (re.compile(r"^are you ready to (.+)$", re.I), "How ready do you feel to {}?"),
+    (re.compile(r"^are you willing to (.+)$", re.I), "How willing are you to {}?"),
+    (re.compile(r"^have you (?:thought about|considered) (.+)$", re.I), "What are your thoughts about {}?"),
+    (re.compile(r"^have you tried (.+)$", re.I), "What have you tried so far, and how did it go?"),
+    (re.compile(r"^is (.+) important to you$", re.I), "How important is {} to you?"),
+)
+_LEAD_IN = re.compile(r"^(?:(?:so|and|okay|ok|well|right|now),?\s+)+", re.I)
+
+
+def open_alternative(question: str) -> str:
+    """An open version of a closed question when a simple one can be made, else ""."""
+    asked = [s.strip() for s in re.findall(r"[^.?!]*\?", question) if s.strip()]
+    if not asked:
+        return ""
+    sentence = _LEAD_IN.sub("", asked[-1]).rstrip("?").strip()
+    for pattern, template in _OPENINGS:
+        match = pattern.match(sentence)
+        if match:
+            return template.format(*match.groups())
+    return ""
+
+
+_FIRST_PERSON = {"i": "you", "i'm": "you're", "i've": "you've", "i'll": "you'll", "i'd": "you'd",
+                 "me": "you", "my": "your", "mine": "yours", "myself": "yourself"}
+_AFTER_I = {"am": "are", "was": "were"}  # "I was" → "you were", but "my dad was" stays as it is
+
+
+def reflect_back(words: str) -> str:
+    """A simple reflection of the first plain first-person sentence ("I want…" → "It sounds like you want…"),
+    or "" when there is none."""
+    for sentence in re.split(r"(?<=[.!?])\s+", words.replace("’", "'")):
+        tokens = sentence.strip().rstrip(".!?").split()
+        # Only plain first-person sentences turn over cleanly; anything addressed to "you" would come out garbled.
+        if (tokens and tokens[0].lower() in {"i", "i'm", "i've", "i'll", "i'd"} and len(tokens) <= 20
+                and not any(t.lower().strip(",;") in {"you", "your", "you're", "yours"} for t in tokens)):
+            return _turn_over(tokens)
+    return ""
+
+
+def _turn_over(tokens: list[str]) -> str:
+    turned = []
+    for i, token in enumerate(tokens):
+        word = token.rstrip(",;:")
+        swap = _AFTER_I if i and tokens[i - 1].lower() == "i" else _FIRST_PERSON
+        turned.append(swap.get(word.lower(), _FIRST_PERSON.get(word.lower(), word)) + token[len(word):])
+    return "It sounds like " + " ".join(turned) + "."
+
+
+def _quote(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _suggestions(coded: Sequence[CodedUtterance], measures: Sequence[Measure],
+                 unsolicited: list[int]) -> tuple[Suggestion, ...]:
+    """Two to four suggestions: what went well first, then the first moment of each kind worth another try."""
+    by_key = {m.key: m for m in measures}
+    following = _next_counsellor(coded)
+    found: list[Suggestion] = []
+
+    well = [m for m in measures if m.rating in (GOOD, FAIR)]
+    reflection = next((c for c in coded if _is(c, COUNSELLOR, REFLECTION, "complex")), None)
+    if well or reflection:
+        what = " and ".join(f"your {m.label.lower()} ({m.display}) reached “{m.rating}”" for m in well)
+        tip = (f"Well done: {what}. " if what else "") + (
+            "This reflection went beyond the person's words to what they might mean or feel; keep doing that."
+            if reflection else "Keep listening this way.")
+        found.append(Suggestion(reflection.utterance.index if reflection else None,
+                                _quote(reflection.utterance.text) if reflection else "", tip))
+
+    for i, c in enumerate(coded):
+        if not _is(c, PERSON, CHANGE):
+            continue
+        reply = following[i]
+        if reply is not None and reply.coding.code != REFLECTION:
+            example = reflect_back(c.utterance.text)
+            found.append(Suggestion(c.utterance.index, _quote(c.utterance.text),
+                                    "Here the person spoke about their own reasons for change. Reflecting their "
+                                    "words back helps them hear themselves say it"
+                                    + (f", for example: “{example}”" if example else ".")))
+            break
+
+    closed = next((c for c in coded if _is(c, COUNSELLOR, QUESTION, "closed")), None)
+    if closed is not None:
+        alternative = open_alternative(closed.utterance.text)
+        found.append(Suggestion(closed.utterance.index, _quote(closed.utterance.text),
+                                "A closed question invites a yes or a no. An open one invites the person's story"
+                                + (f", for example: “{alternative}”" if alternative else
+                                   "; try starting with “what” or “how”, such as “How do you see it?”")))
+
+    if unsolicited:
+        given = coded[unsolicited[0]]
+        found.append(Suggestion(given.utterance.index, _quote(given.utterance.text),
+                                "This information or advice came before the person asked for it. Asking first — "
+                                "“Would it be okay if I shared something that has helped others?” — keeps them in "
+                                "charge of their own recovery, and makes the idea easier to hear."))
+
+    if by_key["reflection_to_question"].rating == NOT_YET:
+        found.append(_reflect_between_questions(coded, following))
+
+    for tip in _GENERAL_TIPS[:max(0, 2 - len(found))]:
+        found.append(Suggestion(None, "", tip))
+    return tuple(found[:4])
+
+
+# For a session too short to draw two suggestions from.
+_GENERAL_TIPS = (
+    "Try a reflection after each answer before asking the next question: say back, in a sentence, what you heard "
+    "and what it might mean to the person.",
+    "Invite the person's own reasons for change with an open question, such as “What would be different for you "
+    "if things changed?”",
+)
+
+
+def _reflect_between_questions(coded: Sequence[CodedUtterance],
+                               following: list[CodedUtterance | None]) -> Suggestion:
+    tip = ("After the person answered, the next turn was another question. A short reflection of what they said "
+           "shows you heard them, and often brings out more than a question would.")
+    for i, c in enumerate(coded):
+        if c.utterance.speaker != PERSON or i == 0 or not _is(coded[i - 1], COUNSELLOR, QUESTION):
+            continue
+        reply = following[i]
+        if reply is not None and reply.coding.code == QUESTION:
+            return Suggestion(c.utterance.index, _quote(c.utterance.text), tip)
+    return Suggestion(None, "", "There were more questions than reflections. After a question, try reflecting "
+                                "the answer before asking the next one.")

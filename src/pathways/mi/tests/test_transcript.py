@@ -1,0 +1,138 @@
+"""Reading transcripts: both formats, every accepted label, and a kind refusal for everything else."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pathways.mi.codes import COUNSELLOR, PERSON
+from pathways.mi.transcript import MAX_BYTES, MAX_UTTERANCES, TranscriptError, Utterance, parse_transcript
+
+SRC = Path(__file__).resolve().parents[3]
+
+
+def test_csv_with_extra_columns_ids_bom_and_blank_rows():
+    raw = ("\ufeffmi_quality,transcript_id,utterance_id,interlocutor,timestamp,utterance_text,main_therapist_behaviour\r\n"
+           "high,5,0,therapist,00:00:13,\"Hi, what brings you in today?\",question\r\n"
+           ",,,,,,\r\n"
+           "\r\n"
+           "high,5,1, Client ,00:00:20,\"Well, my partner thinks\nI drink too much.\",n/a\r\n").encode()
+    assert parse_transcript(raw) == [
+        Utterance(0, COUNSELLOR, "Hi, what brings you in today?", "0"),
+        Utterance(1, PERSON, "Well, my partner thinks\nI drink too much.", "1"),
+    ]
+
+
+def test_csv_without_utterance_id():
+    assert parse_transcript("interlocutor,utterance_text\nperson,I want to stop\n") == [
+        Utterance(0, PERSON, "I want to stop", "")]
+
+
+@pytest.mark.parametrize(("value", "speaker"), [
+    ("therapist", COUNSELLOR), ("Counsellor", COUNSELLOR), (" COUNSELOR ", COUNSELLOR), ("supporter", COUNSELLOR),
+    ("client", PERSON), ("Person ", PERSON),
+])
+def test_csv_speaker_values(value, speaker):
+    [utterance] = parse_transcript(f"interlocutor,utterance_text\n{value},Hello\n")
+    assert utterance.speaker == speaker
+
+
+def test_csv_unknown_speaker_names_the_line_and_the_value():
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript("interlocutor,utterance_text\ntherapist,Hello\n\ndoctor,Hi\n")
+    message = str(caught.value)
+    assert "Line 4" in message and "“doctor”" in message and "therapist" in message and "client" in message
+
+
+def test_csv_header_missing_a_column_says_which():
+    with pytest.raises(TranscriptError, match="no “utterance_text” column"):
+        parse_transcript("interlocutor,text\ntherapist,Hello\n")
+
+
+@pytest.mark.parametrize(("label", "speaker"), [
+    ("Counsellor", COUNSELLOR), ("counselor", COUNSELLOR), ("THERAPIST", COUNSELLOR), ("Supporter", COUNSELLOR),
+    ("T", COUNSELLOR), ("t", COUNSELLOR), ("Person", PERSON), ("client", PERSON), ("C", PERSON), ("c", PERSON),
+])
+def test_plain_text_labels(label, speaker):
+    [utterance] = parse_transcript(f"{label}: Hello there")
+    assert utterance == Utterance(0, speaker, "Hello there")
+
+
+def test_plain_text_skips_blank_lines_and_indexes_kept_utterances():
+    raw = "\n\nT: What brings you in?\n   \nC:  My sister asked me to come.  \n\n\nT: She's worried.\n"
+    assert parse_transcript(raw) == [
+        Utterance(0, COUNSELLOR, "What brings you in?"),
+        Utterance(1, PERSON, "My sister asked me to come."),
+        Utterance(2, COUNSELLOR, "She's worried."),
+    ]
+
+
+def test_a_line_without_a_label_continues_the_turn_above():
+    raw = "Person: I keep telling myself\nthat it's only at weekends.\nI said to her: fine.\nCounsellor: Weekends."
+    assert [u.text for u in parse_transcript(raw)] == [
+        "I keep telling myself that it's only at weekends. I said to her: fine.", "Weekends."]
+
+
+def test_a_first_line_without_a_label_is_refused():
+    with pytest.raises(TranscriptError, match="Line 2 does not start with who is speaking"):
+        parse_transcript("\nHello there\nT: Hi")
+
+
+def test_unknown_label_names_the_line_the_label_and_the_accepted_labels():
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript("T: Hello\nC: Hi\nSam: How are you?\n")
+    message = str(caught.value)
+    assert "Line 3" in message and "“Sam”" in message
+    for label in ("Counsellor", "Counselor", "Therapist", "Supporter", "T", "Person", "Client", "C"):
+        assert label in message
+
+
+@pytest.mark.parametrize("raw", [b"", "", "\n  \n\t\n", "interlocutor,utterance_text\n", "T:\nC:   \n"])
+def test_an_empty_transcript_is_refused(raw):
+    with pytest.raises(TranscriptError, match="no utterances"):
+        parse_transcript(raw)
+
+
+def test_exactly_the_size_limit_is_read_and_one_byte_more_is_refused():
+    line = b"T: " + b"a" * 1000 + b"\n"
+    body = line * (MAX_BYTES // len(line))
+    body += b"a" * (MAX_BYTES - len(body))  # continues the last turn up to the limit exactly
+    assert len(body) == MAX_BYTES
+    assert len(parse_transcript(body)) == MAX_BYTES // len(line)
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript(body + b"a")
+    assert "at most 10 MB" in str(caught.value) and "Split the session" in str(caught.value)
+
+
+def test_a_text_over_the_size_limit_is_refused_too():
+    with pytest.raises(TranscriptError, match="at most 10 MB"):
+        parse_transcript("T: " + "é" * (MAX_BYTES // 2))
+
+
+def test_too_many_utterances_are_refused():
+    with pytest.raises(TranscriptError, match="more than 20,000 utterances"):
+        parse_transcript("T: Hi\n" * (MAX_UTTERANCES + 1))
+    assert len(parse_transcript("T: Hi\n" * MAX_UTTERANCES)) == MAX_UTTERANCES
+
+
+def test_text_that_is_not_utf8_is_refused_with_how_to_fix_it():
+    raw = "Counsellor: Hello\nPerson: I work at the café.\n".encode("cp1252")
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript(raw)
+    message = str(caught.value)
+    assert "not UTF-8 text" in message and "line 2" in message and "save it again as UTF-8" in message
+    assert "\\x" not in message and "Ã" not in message and "0xe9" not in message
+
+
+def test_utf8_text_keeps_its_accents():
+    [utterance] = parse_transcript("Person: I work at the café.".encode())
+    assert utterance.text == "I work at the café."
+
+
+def test_the_analyzer_core_never_imports_django():
+    code = ("import pathways.mi.transcript, pathways.mi.analysis, pathways.mi.practice, pathways.mi.__main__; "
+            "import sys; assert 'django' not in sys.modules, sorted(m for m in sys.modules if 'django' in m)")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,248 @@
+"""Listening-feedback pages: analysing (pasted or uploaded), keeping a transcript on purpose, practice mode.
+
+The coder is whatever `pathways.mi.coder` is, so these tests look for what every page must say whatever the
+codes come out as: the measures with their reference points, each turn, the save form, and kind errors.
+"""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from pathways.circle import services as circle
+from pathways.circle.models import CircleMember, SupporterRole
+from pathways.mi.practice import STATEMENTS
+from pathways.mi.transcript import MAX_BYTES
+from pathways.mi.web import services
+from pathways.mi.web.models import SavedTranscript
+
+TRANSCRIPT = (
+    "Counsellor: What brings you here today?\n"
+    "Person: I want to cut down on drinking before my daughter's wedding.\n"
+    "Counsellor: It sounds like the wedding matters a great deal to you.\n"
+    "Person: It does. But I can't see myself stopping completely.\n"
+)
+SRC = Path(__file__).resolve().parents[4]  # src/
+CSV = "interlocutor,utterance_text\ntherapist,How has the week been?\nclient,Long. I slept badly again.\n"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def lee_client(client, lee):
+    client.force_login(lee)
+    return client
+
+
+def body(response) -> str:
+    return response.content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_log_in(client, lee):
+    saved = services.save_transcript(lee, "Mine", TRANSCRIPT)
+    for url in (reverse("mi:analyze"), reverse("mi:saved"), reverse("mi:practice"),
+                reverse("mi:saved_transcript", args=[saved.public_id]),
+                reverse("mi:saved_delete", args=[saved.public_id])):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+    assert client.post(reverse("mi:save"), {"save-text": TRANSCRIPT}).status_code == 302
+    assert SavedTranscript.objects.count() == 1
+
+
+def test_the_analyze_page_explains_both_formats_and_that_nothing_is_stored(lee_client):
+    page = body(lee_client.get(reverse("mi:analyze")))
+    assert "Your transcript is not stored" in page
+    assert "interlocutor" in page and "utterance_text" in page and "Counsellor: What brings you here today?" in page
+    assert 'enctype="multipart/form-data"' in page
+
+
+def test_a_pasted_transcript_is_analysed_and_nothing_is_stored(lee_client):
+    response = lee_client.post(reverse("mi:analyze"), {"text": TRANSCRIPT})
+    page = body(response)
+    assert response.status_code == 200
+    assert page.index("Summary") < page.index("Ideas to try") < page.index("The conversation, turn by turn")
+    assert "Reflection-to-question ratio" in page and "fair at 1:1, good at 2:1" in page
+    assert "fair at 40%, good at 50%" in page and "Rating: " in page
+    assert "I want to cut down on drinking before my daughter" in page
+    assert 'class="turn turn-counsellor' in page and 'class="turn turn-person' in page
+    assert "% sure" in page and 'class="code-label code-' in page
+    assert "Save this transcript" in page and 'name="save-text"' in page
+    assert SavedTranscript.objects.count() == 0
+
+
+def test_an_unreadable_paste_is_explained_and_kept(lee_client):
+    typed = "Hello, how are you?\nPerson: fine"
+    response = lee_client.post(reverse("mi:analyze"), {"text": typed})
+    page = body(response)
+    assert response.status_code == 200
+    assert "Line 1 does not start with who is speaking" in page
+    assert "Something needs a second look" in page and 'href="#id_text"' in page
+    assert "Hello, how are you?\nPerson: fine</textarea>" in page.replace("\r\n", "\n")
+    assert SavedTranscript.objects.count() == 0
+
+
+def test_an_empty_form_asks_for_a_transcript(lee_client):
+    page = body(lee_client.post(reverse("mi:analyze"), {"text": "  "}))
+    assert "Paste a transcript here, or choose a file below." in page
+
+
+def test_a_csv_upload_is_analysed(lee_client):
+    upload = SimpleUploadedFile("session.csv", CSV.encode(), content_type="text/csv")
+    page = body(lee_client.post(reverse("mi:analyze"), {"text": "", "upload": upload}))
+    assert "Long. I slept badly again." in page and "Reflection-to-question ratio" in page
+    assert SavedTranscript.objects.count() == 0
+
+
+def test_a_text_upload_with_a_byte_order_mark_is_analysed_and_can_be_saved_as_text(lee_client):
+    upload = SimpleUploadedFile("session.TXT", "\ufeff".encode() + TRANSCRIPT.encode(), content_type="text/plain")
+    page = body(lee_client.post(reverse("mi:analyze"), {"upload": upload}))
+    assert "sounds like the wedding matters" in page
+    assert 'value="Counsellor: What brings you here today?' in page  # the save form carries the text, no BOM
+
+
+def test_a_file_that_is_too_large_is_refused_before_it_is_read(lee_client, monkeypatch):
+    from django.core.files.uploadedfile import TemporaryUploadedFile  # what the server holds a large upload in
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("an oversized file must not be read")
+
+    monkeypatch.setattr(TemporaryUploadedFile, "read", property(lambda self: no_reading), raising=False)
+    upload = SimpleUploadedFile("big.txt", b"Person: hi\n" * (MAX_BYTES // 11 + 1), content_type="text/plain")
+    response = lee_client.post(reverse("mi:analyze"), {"upload": upload})
+    assert response.status_code == 200
+    assert "This file is 10.0 MB; a transcript can be at most 10 MB." in body(response)
+
+
+def test_a_ten_megabyte_paste_gets_our_message_not_a_bare_400(lee_client):
+    response = lee_client.post(reverse("mi:analyze"), {"text": "Person: " + "x" * MAX_BYTES})
+    assert response.status_code == 200
+    assert "What you pasted is 10.0 MB; a transcript can be at most 10 MB." in body(response)
+
+
+def test_a_file_that_is_not_utf8_is_explained(lee_client):
+    upload = SimpleUploadedFile("session.txt", "Person: café\n".encode("latin-1"), content_type="text/plain")
+    page = body(lee_client.post(reverse("mi:analyze"), {"upload": upload}))
+    assert "This file is not UTF-8 text" in page and "choose a file" in page.lower()
+
+
+def test_only_csv_and_text_files_are_taken(lee_client):
+    upload = SimpleUploadedFile("session.docx", b"Person: hi", content_type="application/octet-stream")
+    assert "Choose a .csv or .txt file." in body(lee_client.post(reverse("mi:analyze"), {"upload": upload}))
+
+
+def test_pasting_and_choosing_a_file_asks_which_and_keeps_the_paste(lee_client):
+    upload = SimpleUploadedFile("session.csv", CSV.encode(), content_type="text/csv")
+    page = body(lee_client.post(reverse("mi:analyze"), {"text": TRANSCRIPT, "upload": upload}))
+    assert "we did not know which to use" in page
+    assert "sounds like the wedding matters a great deal to you." in page
+    assert "Reflection-to-question ratio" not in page
+
+
+def test_saving_opens_the_transcript_and_lists_it(lee_client, lee):
+    response = lee_client.post(reverse("mi:save"), {"save-title": "Role play, week 2", "save-text": TRANSCRIPT,
+                                                     "save-submission_key": "6f1c1c8e-8f2c-4c57-9a57-1e6f4fd1c0aa"})
+    saved = SavedTranscript.objects.get()
+    assert saved.owner == lee and saved.title == "Role play, week 2" and saved.text == TRANSCRIPT
+    assert response.status_code == 302 and response["Location"] == reverse("mi:saved_transcript",
+                                                                          args=[saved.public_id])
+    page = body(lee_client.get(response["Location"]))
+    assert "Role play, week 2" in page and "Reflection-to-question ratio" in page and "wedding" in page
+    assert "Role play, week 2" in body(lee_client.get(reverse("mi:saved")))
+    # The same form posted twice keeps one transcript.
+    lee_client.post(reverse("mi:save"), {"save-title": "Role play, week 2", "save-text": TRANSCRIPT,
+                                         "save-submission_key": "6f1c1c8e-8f2c-4c57-9a57-1e6f4fd1c0aa"})
+    assert SavedTranscript.objects.count() == 1
+
+
+def test_saving_without_a_title_names_it_by_date_and_crlf_is_stored_as_typed(lee_client):
+    lee_client.post(reverse("mi:save"), {"save-text": TRANSCRIPT.replace("\n", "\r\n")})
+    saved = SavedTranscript.objects.get()
+    assert saved.text == TRANSCRIPT and saved.display_title.startswith("Transcript saved ")
+
+
+def test_a_transcript_that_no_longer_reads_is_not_saved(lee_client):
+    page = body(lee_client.post(reverse("mi:save"), {"save-title": "Edited", "save-text": "not a transcript"}))
+    assert "This transcript could not be saved, so nothing was stored." in page
+    assert "Line 1 does not start with who is speaking" in page and "not a transcript</textarea>" in page
+    assert SavedTranscript.objects.count() == 0
+
+
+def test_a_title_too_long_keeps_the_feedback_and_what_was_typed(lee_client):
+    page = body(lee_client.post(reverse("mi:save"), {"save-title": "t" * 201, "save-text": TRANSCRIPT}))
+    assert "Ensure this value has at most 200 characters" in page and "t" * 201 in page
+    assert "Reflection-to-question ratio" in page
+    assert SavedTranscript.objects.count() == 0
+
+
+def test_someone_elses_transcript_is_not_listed_and_answers_404(client, lee, sam):
+    saved = services.save_transcript(lee, "Lee's own session", TRANSCRIPT)
+    client.force_login(sam)
+    assert "Lee's own session" not in body(client.get(reverse("mi:saved")))
+    assert client.get(reverse("mi:saved_transcript", args=[saved.public_id])).status_code == 404
+    assert client.get(reverse("mi:saved_delete", args=[saved.public_id])).status_code == 404
+    assert client.post(reverse("mi:saved_delete", args=[saved.public_id])).status_code == 404
+    assert SavedTranscript.objects.filter(pk=saved.pk).exists()
+
+
+def test_deleting_asks_first_then_deletes(lee_client, lee):
+    saved = services.save_transcript(lee, "To let go", TRANSCRIPT)
+    url = reverse("mi:saved_delete", args=[saved.public_id])
+    assert "This cannot be undone." in body(lee_client.get(url))
+    assert SavedTranscript.objects.filter(pk=saved.pk).exists()
+    response = lee_client.post(url, follow=True)
+    assert "Deleted “To let go”." in body(response)
+    assert not SavedTranscript.objects.exists()
+
+
+def test_practice_shows_a_statement_and_another_one_on_request(lee_client):
+    first, second = STATEMENTS[0], STATEMENTS[1]
+    page = body(lee_client.get(reverse("mi:practice")))
+    assert escape(first.text) in page and f"?s={second.slug}" in page
+    page = body(lee_client.get(reverse("mi:practice") + f"?s={second.slug}"))
+    assert escape(second.text) in page
+    assert escape(first.text) in body(lee_client.get(reverse("mi:practice") + "?s=no-such-statement"))
+
+
+def test_practice_codes_the_reply_and_keeps_it(lee_client):
+    statement = STATEMENTS[2]
+    reply = "It sounds like other people's opinions have been weighing on you."
+    page = body(lee_client.post(reverse("mi:practice") + f"?s={statement.slug}",
+                                {"s": statement.slug, "reply": reply}))
+    assert "How your reply reads" in page and "% sure" in page
+    assert f"{escape(reply)}</textarea>" in page and escape(statement.text) in page
+
+
+def test_practice_asks_for_a_reply_when_it_is_empty(lee_client):
+    page = body(lee_client.post(reverse("mi:practice"), {"reply": "   "}))
+    assert "Write what you would say back" in page and "How your reply reads" not in page
+
+
+def test_the_nav_offers_listening_feedback_to_people_who_support_others(client, pat, sam, lee):
+    client.force_login(pat)
+    assert "Listening feedback" not in body(client.get(reverse("notifications:list")))
+    client.force_login(lee)  # staff of a programme
+    assert "Listening feedback" in body(client.get(reverse("notifications:list")))
+    _, token = circle.invitation_create(person=pat, role=SupporterRole.ALLY, name="Sam")
+    circle.invitation_accept(token=token, supporter=sam)
+    client.force_login(sam)  # in someone's circle
+    assert "Listening feedback" in body(client.get(reverse("notifications:list")))
+    CircleMember.objects.filter(supporter=sam).update(removed_at=timezone.now())
+    assert "Listening feedback" not in body(client.get(reverse("notifications:list")))
+    assert client.get(reverse("mi:analyze")).status_code == 200  # the link goes, the page stays open to them
+
+
+def test_loading_the_pages_does_not_load_the_model():
+    """The coder (and its model) loads on the first analysis, not when the URL configuration is imported."""
+    code = ("import django, sys; django.setup(); import pathways.config.urls, pathways.mi.web.views; "
+            "sys.exit('pathways.mi.coder' in sys.modules)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pathways.config.settings", "PYTHONPATH": str(SRC)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr or "pathways.mi.coder was imported"

@@ -1,0 +1,39 @@
+"""The analyzer's codes in plain words, for people who have never read the MITI manual.
+
+Kept apart from the templates so the analyze page, saved transcripts and practice mode all say the same thing.
+"""
+from pathways.mi.codes import COUNSELLOR, Coding
+
+SPEAKERS = {COUNSELLOR: "Supporter"}  # whoever else speaks is the person
+PERSON_LABEL = "Person"
+
+CODE_WORDS = {
+    ("question", "open"): "open question",
+    ("question", "closed"): "closed question",
+    ("question", ""): "question",
+    ("reflection", "simple"): "simple reflection",
+    ("reflection", "complex"): "complex reflection",
+    ("reflection", ""): "reflection",
+    ("input", "information"): "giving information",
+    ("input", "advice"): "giving advice",
+    ("input", "options"): "offering options",
+    ("input", "negotiation"): "agreeing goals together",
+    ("input", ""): "giving input",
+    ("other", ""): "other (greeting, affirming, structuring)",
+    ("change", ""): "change talk",
+    ("neutral", ""): "neither for nor against change",
+    ("sustain", ""): "sustain talk",
+}
+
+
+def speaker_label(speaker: str) -> str:
+    return SPEAKERS.get(speaker, PERSON_LABEL)
+
+
+def code_words(coding: Coding) -> str:
+    """"open question", "change talk"…; an unknown pair falls back to its own names rather than failing."""
+    return CODE_WORDS.get((coding.code, coding.subcode)) or " ".join(filter(None, (coding.subcode, coding.code)))
+
+
+def confidence_words(coding: Coding) -> str:
+    return f"{round(coding.confidence * 100)}% sure"
