@@ -7,7 +7,7 @@ PORT ?= 8000
 # CI also runs the suite on PostgreSQL; set TEST_POSTGRES_URL to do the same locally.
 TEST_POSTGRES_URL ?= $(if $(CI),postgres://postgres@127.0.0.1:5432/test,)
 
-.PHONY: run test test-sqlite test-postgres bench browser migrate demo clean lint
+.PHONY: run test test-sqlite test-postgres bench browser migrate demo clean lint mi-model
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,16 @@ test-postgres:
 
 bench: $(VENV)/.dev
 	@for script in benchmarks/[!_]*.py; do $(PY) $$script || exit 1; done
+	PYTHONPATH=src $(PY) -m pathways.mi.bench
+
+# Rebuild the MI analyzer's model from the AnnoMI training files (../shared/data/annomi). PyTorch lives only
+# in this separate environment; the app and its tests never load it.
+mi-model:
+	$(PYTHON) -m venv .venv-train
+	.venv-train/bin/python -m pip install --quiet --upgrade pip
+	.venv-train/bin/python -m pip install --quiet torch==2.13.0
+	.venv-train/bin/python -m pip install --quiet -r requirements-train.txt
+	PYTHONPATH=src HF_HUB_OFFLINE=1 .venv-train/bin/python -m pathways.mi.train
 
 clean:
 	rm -rf $(VENV) var

@@ -1,40 +1,73 @@
-"""TEMPORARY stand-in so the rest of the analyzer can be built while the model is trained.
+"""Codes each utterance of a transcript with the shipped model.
 
-The real module keeps exactly this interface: `code_utterances(utterances) -> list[Coding]`, one Coding per
-utterance in the same order, loading the model lazily on first use. This stand-in will be replaced.
+The model loads on first use and stays in memory (the web process does not pay for it until someone opens
+the analyzer). Artifacts live in `model/`: the encoder (ONNX), its tokenizer, the TF-IDF vocabularies
+(JSON) and the classifier weights (NumPy). `python -m pathways.mi.train` rebuilds all of them.
 """
+import json
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from pathways.mi.codes import (
-    CHANGE,
-    COUNSELLOR,
-    INPUT,
-    NEUTRAL,
-    OTHER,
-    QUESTION,
-    REFLECTION,
-    SUSTAIN,
-    Coding,
-)
+import numpy as np
+
+from pathways.mi import features, heads
+from pathways.mi.codes import COUNSELLOR, SUBCODES, Coding
+from pathways.mi.encoder import MODEL_DIR, Encoder
+
+_lock = threading.Lock()
+_model = None
+
+
+@dataclass
+class Model:
+    encoder: Encoder
+    text_features: features.TextFeatures
+    heads: dict[str, heads.Head]
+
+    @classmethod
+    def load(cls, model_dir: Path = MODEL_DIR) -> "Model":
+        vocabulary = json.loads((model_dir / "vocabulary.json").read_text(encoding="utf-8"))
+        return cls(Encoder(model_dir), features.TextFeatures.from_dict(vocabulary),
+                   heads.load(model_dir / "heads.npz"))
+
+    def code(self, speakers: Sequence[str], texts: Sequence[str], embeddings: np.ndarray | None = None,
+             neighbours: features.Neighbours | None = None) -> list[Coding]:
+        if not texts:
+            return []
+        if embeddings is None:
+            embeddings = self.encoder.embed(texts)
+        if neighbours is None:
+            neighbours = features.Neighbours.of([0] * len(texts))
+        matrix = features.build(texts, embeddings, neighbours, self.text_features)
+        counsellor = np.array([s == COUNSELLOR for s in speakers])
+        codings: list[Coding | None] = [None] * len(texts)
+        for head_name, rows in (("counsellor", np.flatnonzero(counsellor)), ("person", np.flatnonzero(~counsellor))):
+            if not len(rows):
+                continue
+            head = self.heads[head_name]
+            probabilities = head.probabilities(matrix.rows(rows))
+            for row, p in zip(rows, probabilities, strict=True):
+                best = int(p.argmax())
+                codings[row] = Coding(head.classes[best], "", round(float(p[best]), 4))
+        for code in SUBCODES:
+            rows = [i for i, c in enumerate(codings) if c.code == code]
+            if rows:
+                head = self.heads[code]
+                for row, p in zip(rows, head.probabilities(matrix.rows(rows)), strict=True):
+                    codings[row] = Coding(code, head.classes[int(p.argmax())], codings[row].confidence)
+        return codings
+
+
+def get_model() -> Model:
+    global _model
+    with _lock:  # two first requests at once load it once
+        if _model is None:
+            _model = Model.load()
+        return _model
 
 
 def code_utterances(utterances: Sequence) -> list[Coding]:
-    return [_guess(u.speaker, u.text) for u in utterances]
-
-
-def _guess(speaker: str, text: str) -> Coding:
-    lowered = text.lower()
-    if speaker == COUNSELLOR:
-        if text.rstrip().endswith("?"):
-            opener = lowered.split()[0] if lowered.split() else ""
-            return Coding(QUESTION, "open" if opener in {"what", "how", "tell", "why"} else "closed", 0.6)
-        if lowered.startswith(("it sounds", "you feel", "you're", "so you")):
-            return Coding(REFLECTION, "complex" if len(text) > 60 else "simple", 0.6)
-        if "should" in lowered or "might try" in lowered:
-            return Coding(INPUT, "advice", 0.5)
-        return Coding(OTHER, "", 0.5)
-    if any(w in lowered for w in ("want to stop", "i will", "i could", "cut down", "quit")):
-        return Coding(CHANGE, "", 0.5)
-    if any(w in lowered for w in ("i don't want", "can't", "not a problem")):
-        return Coding(SUSTAIN, "", 0.5)
-    return Coding(NEUTRAL, "", 0.5)
+    """One Coding per utterance, in order; each turn is read beside its neighbours."""
+    return get_model().code([u.speaker for u in utterances], [u.text for u in utterances])

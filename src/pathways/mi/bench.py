@@ -1,0 +1,79 @@
+"""Measure the shipped analyzer: `python -m pathways.mi.bench [--data DIR] [--folds 5]`.
+
+Prints one `name: value unit` line per figure (the form `make bench` collects):
+
+* quality — 5-fold cross-validation grouped by video on the AnnoMI training files: macro-F1 of the four
+  counsellor codes and of the three kinds of client talk, F1 per class, and accuracy of open/closed and
+  simple/complex (judged where the main code was right). Each fold refits vocabularies and classifiers on the
+  other folds with the shipped encoder, so the figures describe exactly the model that ships.
+* speed — utterances per second for whole transcripts through `code_utterances` (tokenising, encoder,
+  classifiers), model load time in a fresh process, and peak memory of this process.
+"""
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pathways.mi import training
+from pathways.mi.codes import COUNSELLOR, PERSON
+from pathways.mi.transcript import Utterance
+
+LOAD = "import time; t = time.perf_counter(); from pathways.mi.coder import get_model; get_model(); " \
+       "print(time.perf_counter() - t)"
+
+
+def _print(name: str, value: float, unit: str) -> None:
+    print(f"{name}: {value:.3f} {unit}" if unit != "utt/s" else f"{name}: {value:.0f} {unit}", flush=True)
+
+
+def quality(corpus: training.Corpus, embeddings, folds: int) -> None:
+    scores = training.cross_validate(corpus, embeddings, folds)
+    for head, label in ((COUNSELLOR, "counsellor"), (PERSON, "client_talk")):
+        _print(f"mi_{label}_macro_f1", scores[head].macro_f1, "F1")
+        for name, f1 in scores[head].per_class.items():
+            _print(f"mi_{label}_f1_{name}", f1, "F1")
+    for head in ("question", "reflection", "input"):
+        _print(f"mi_{head}_subcode_accuracy", scores[head].accuracy, "accuracy")
+
+
+def speed(corpus: training.Corpus) -> None:
+    from pathways.mi.coder import code_utterances, get_model
+
+    load_seconds = float(subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True,
+                                        check=True).stdout)
+    _print("mi_model_load_s", load_seconds, "s")
+    get_model()
+    transcripts: dict[str, list[Utterance]] = {}
+    for i in range(len(corpus)):
+        session = transcripts.setdefault(corpus.transcripts[i], [])
+        session.append(Utterance(len(session), corpus.speakers[i], corpus.texts[i]))
+    started = time.perf_counter()
+    for session in transcripts.values():
+        code_utterances(session)
+    _print("mi_analyze_utterances_per_s", len(corpus) / (time.perf_counter() - started), "utt/s")
+    _print("mi_analyze_peak_memory_mb", _peak_mb(), "MB")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m pathways.mi.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=training.DEFAULT_DATA, help="the AnnoMI training files")
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not (args.data / "AnnoMI-simple-train.csv").exists():
+        sys.exit(f"The AnnoMI training files are not in {args.data}; pass --data DIR.")
+    corpus = training.load_corpus(args.data)
+    speed(corpus)
+    from pathways.mi.coder import get_model
+
+    quality(corpus, get_model().encoder.embed(corpus.texts), args.folds)
+    _print("mi_cross_validation_peak_memory_mb", _peak_mb(), "MB")
+
+
+if __name__ == "__main__":
+    main()

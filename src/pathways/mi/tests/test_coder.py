@@ -1,0 +1,99 @@
+"""The shipped model: it loads from the repository alone, codes clear-cut turns as a coder would, and keeps
+its promises about order, subcodes and confidence. Quality on AnnoMI is measured by `pathways.mi.bench`."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pathways.mi import features, heads
+from pathways.mi.coder import code_utterances, get_model
+from pathways.mi.codes import COUNSELLOR, COUNSELLOR_CODES, PERSON, PERSON_CODES, SUBCODES
+from pathways.mi.transcript import Utterance
+
+SRC = Path(__file__).resolve().parents[3]
+
+
+def turns(*pairs):
+    return [Utterance(i, speaker, text) for i, (speaker, text) in enumerate(pairs)]
+
+
+def test_every_utterance_gets_a_code_for_its_speaker_in_order():
+    session = turns((COUNSELLOR, "What would you like to talk about today?"),
+                    (PERSON, "My drinking, I suppose. It's got out of hand."),
+                    (COUNSELLOR, "You're worried it has gone further than you wanted."),
+                    (PERSON, "Yes. I want to stop before I lose my job."),
+                    (COUNSELLOR, "Mm-hmm."))
+    codings = code_utterances(session)
+    assert len(codings) == len(session)
+    for utterance, coding in zip(session, codings, strict=True):
+        allowed = COUNSELLOR_CODES if utterance.speaker == COUNSELLOR else PERSON_CODES
+        assert coding.code in allowed
+        assert coding.subcode in SUBCODES.get(coding.code, ("",))
+        assert 0 < coding.confidence <= 1
+
+
+@pytest.mark.parametrize(("text", "code", "subcode"), [
+    ("What would you like to be different a year from now?", "question", "open"),
+    ("Have you had a drink today?", "question", "closed"),
+    ("Mm-hmm.", "other", ""),
+])
+def test_clear_cut_counsellor_turns(text, code, subcode):
+    coding = code_utterances(turns((PERSON, "I don't really know where to start."), (COUNSELLOR, text)))[1]
+    assert (coding.code, coding.subcode) == (code, subcode)
+
+
+def test_clear_cut_talk_about_change():
+    # Sustain talk is the model's weakest class (F1 about 0.3 in cross-validation), so only a plain case here.
+    codings = code_utterances(turns(
+        (COUNSELLOR, "How do you feel about your drinking?"),
+        (PERSON, "I don't think I have a problem. I enjoy a drink and I'm not going to stop."),
+        (COUNSELLOR, "You enjoy it."),
+        (PERSON, "I need to cut down, I know that. I want to be healthy again.")))
+    assert codings[1].code == "sustain"
+    assert codings[3].code == "change"
+
+
+def test_the_same_turns_get_the_same_codes():
+    session = turns((COUNSELLOR, "How has your week been?"), (PERSON, "Better than last week."))
+    assert code_utterances(session) == code_utterances(session)
+
+
+def test_an_empty_transcript_codes_to_nothing():
+    assert code_utterances([]) == []
+
+
+def test_saved_heads_reproduce_the_fitted_arithmetic(tmp_path):
+    """Heads are saved as arrays, not pickles; what loads back gives the same probabilities."""
+    model = get_model()
+    heads.save(model.heads, tmp_path / "heads.npz")
+    reloaded = heads.load(tmp_path / "heads.npz")
+    texts = ["Tell me more about that.", "I could try going to a meeting."]
+    matrix = features.build(texts, model.encoder.embed(texts), features.Neighbours.of([0, 0]), model.text_features)
+    for name in heads.NAMES:
+        probabilities = reloaded[name].probabilities(matrix)
+        assert np.allclose(probabilities, model.heads[name].probabilities(matrix))
+        assert np.allclose(probabilities.sum(axis=1), 1)
+
+
+def test_the_encoder_pools_to_unit_length_layers():
+    rows = get_model().encoder.embed(["A short one.", "A much longer sentence, " * 40])
+    assert rows.shape == (2, 4 * 384)
+    norms = np.linalg.norm(rows.reshape(2, 4, 384), axis=2)
+    assert np.allclose(norms, 1, atol=0.02)
+
+
+def test_coding_needs_no_pytorch_and_downloads_nothing():
+    script = ("import sys, socket\n"
+              "def refuse(*a, **k): raise OSError('no network for the analyzer')\n"
+              "socket.socket.connect = refuse\n"
+              "from pathways.mi.coder import code_utterances\n"
+              "from pathways.mi.transcript import Utterance\n"
+              "print(code_utterances([Utterance(0, 'counsellor', 'How are you?')])[0].code)\n"
+              "assert 'torch' not in sys.modules and 'transformers' not in sys.modules\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(SRC), "HF_HUB_OFFLINE": "0"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "question"

@@ -1,0 +1,153 @@
+"""Fitting the classifiers on AnnoMI, and measuring them by cross-validation grouped by video.
+
+Used by `python -m pathways.mi.train` (which writes the shipped model) and `python -m pathways.mi.bench`
+(which measures it). Both read the AnnoMI training files, which the app never needs at run time.
+
+Labels. The main codes come from AnnoMI's simple file (one majority label per utterance). Subcodes (open or
+closed, simple or complex, kind of input) come from the full file, where some utterances carry one row per
+annotator: those rows are votes about one utterance, never separate examples, so each utterance takes the
+subcode most of its annotators gave (ties go to the first seen). Folds are grouped by `video_url`, because
+several transcripts are of one video and would otherwise leak across the split.
+"""
+import csv
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import GroupKFold
+
+from pathways.mi import features
+from pathways.mi.codes import COUNSELLOR, INPUT, PERSON
+from pathways.mi.heads import Head
+
+DEFAULT_DATA = Path("../shared/data/annomi")
+MAIN_CODE = {"question": "question", "reflection": "reflection", "therapist_input": INPUT, "other": "other",
+             "change": "change", "neutral": "neutral", "sustain": "sustain"}
+SUBCODE_COLUMN = {"question": "question_subtype", "reflection": "reflection_subtype",
+                  INPUT: "therapist_input_subtype"}
+C = 1.0  # regularisation; chosen by grouped cross-validation on the training files
+
+
+@dataclass
+class Corpus:
+    texts: list[str]
+    speakers: list[str]
+    codes: list[str]
+    subcodes: list[str]  # "" where none, or where the main code has no subcodes
+    transcripts: list[str]
+    videos: list[str]
+    neighbours: features.Neighbours = field(init=False)
+
+    def __post_init__(self):
+        self.neighbours = features.Neighbours.of(self.transcripts)
+
+    def __len__(self):
+        return len(self.texts)
+
+
+def load_corpus(data_dir: Path = DEFAULT_DATA) -> Corpus:
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    with open(data_dir / "AnnoMI-full-train.csv", encoding="utf-8", newline="") as full:
+        for row in csv.DictReader(full):
+            code = MAIN_CODE.get(row["main_therapist_behaviour"])
+            column = SUBCODE_COLUMN.get(code)
+            if column and row[column] not in ("", "n/a"):
+                votes[(row["transcript_id"], row["utterance_id"]), code][row[column]] += 1
+    corpus = Corpus([], [], [], [], [], [])
+    with open(data_dir / "AnnoMI-simple-train.csv", encoding="utf-8", newline="") as simple:
+        for row in csv.DictReader(simple):
+            therapist = row["interlocutor"] == "therapist"
+            code = MAIN_CODE[row["main_therapist_behaviour"] if therapist else row["client_talk_type"]]
+            tally = votes.get(((row["transcript_id"], row["utterance_id"]), code))
+            corpus.texts.append(row["utterance_text"])
+            corpus.speakers.append(COUNSELLOR if therapist else PERSON)
+            corpus.codes.append(code)
+            corpus.subcodes.append(tally.most_common(1)[0][0] if tally else "")
+            corpus.transcripts.append(row["transcript_id"])
+            corpus.videos.append(row["video_url"])
+    corpus.__post_init__()
+    return corpus
+
+
+def _classifier() -> LogisticRegression:
+    # Balanced class weights: sustain talk and input are rare, and macro-F1 counts every class alike.
+    return LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+
+
+def task_rows(corpus: Corpus, head: str, within: np.ndarray) -> np.ndarray:
+    """The utterances (among `within`) a head learns from."""
+    if head in (COUNSELLOR, PERSON):
+        keep = [i for i in within if corpus.speakers[i] == head]
+    else:
+        keep = [i for i in within if corpus.codes[i] == head and corpus.subcodes[i]]
+    return np.array(keep, dtype=int)
+
+
+HEADS = (COUNSELLOR, PERSON, "question", "reflection", INPUT)
+
+
+def fit(corpus: Corpus, embeddings: np.ndarray, rows: np.ndarray):
+    """Fit the TF-IDF vocabularies and every head on `rows`; returns (TextFeatures, {head: Head})."""
+    texts = [corpus.texts[i] for i in rows]
+    neighbours = _neighbours_within(corpus, rows)
+    text_features = features.TextFeatures().fit(texts, neighbours)
+    matrix = features.build(texts, embeddings[rows], neighbours, text_features).combined()
+    position = {row: k for k, row in enumerate(rows)}
+    fitted = {}
+    for head in HEADS:
+        chosen = task_rows(corpus, head, rows)
+        labels = [corpus.codes[i] if head in (COUNSELLOR, PERSON) else corpus.subcodes[i] for i in chosen]
+        estimator = _classifier().fit(matrix[[position[i] for i in chosen]], labels)
+        fitted[head] = Head.from_estimator(estimator)
+    return text_features, fitted
+
+
+def _neighbours_within(corpus: Corpus, rows: np.ndarray) -> features.Neighbours:
+    # Folds hold whole transcripts, so the neighbours of a kept row are kept rows too.
+    return features.Neighbours.of([corpus.transcripts[i] for i in rows])
+
+
+@dataclass
+class Scores:
+    macro_f1: float
+    per_class: dict[str, float]
+    accuracy: float
+
+
+def cross_validate(corpus: Corpus, embeddings: np.ndarray, folds: int = 5) -> dict[str, Scores]:
+    """Grouped k-fold: each fold fits everything afresh on the other folds' videos and predicts its own."""
+    from pathways.mi.coder import Model
+
+    predicted = [None] * len(corpus)
+    everything = np.arange(len(corpus))
+    for train, test in GroupKFold(folds).split(everything, groups=corpus.videos):
+        text_features, fitted = fit(corpus, embeddings, train)
+        model = Model(encoder=None, text_features=text_features, heads=fitted)
+        codings = model.code([corpus.speakers[i] for i in test], [corpus.texts[i] for i in test],
+                             embeddings[test], _neighbours_within(corpus, test))
+        for i, coding in zip(test, codings, strict=True):
+            predicted[i] = coding
+    return _score(corpus, predicted)
+
+
+def _score(corpus: Corpus, predicted) -> dict[str, Scores]:
+    results = {}
+    for head in HEADS:
+        rows = task_rows(corpus, head, np.arange(len(corpus)))
+        if head in (COUNSELLOR, PERSON):
+            truth = [corpus.codes[i] for i in rows]
+            guess = [predicted[i].code for i in rows]
+        else:
+            # Subcodes are judged where the model also gave the right main code, as a coder would be.
+            rows = [i for i in rows if predicted[i].code == head]
+            truth = [corpus.subcodes[i] for i in rows]
+            guess = [predicted[i].subcode for i in rows]
+        labels = sorted(set(truth))
+        per_class = f1_score(truth, guess, labels=labels, average=None, zero_division=0)
+        results[head] = Scores(float(f1_score(truth, guess, labels=labels, average="macro", zero_division=0)),
+                               dict(zip(labels, map(float, per_class), strict=True)),
+                               float(accuracy_score(truth, guess)))
+    return results
