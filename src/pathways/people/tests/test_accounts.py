@@ -76,7 +76,8 @@ def test_password_reset_by_email(client, pat):
     form_url = client.get(link)["Location"]
     response = client.post(form_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"})
     assert response.status_code == 302
-    assert client.login(username="pat@example.org", password="a brand new passphrase")
+    login = client.post(reverse("login"), {"username": "pat@example.org", "password": "a brand new passphrase"})
+    assert login.status_code == 302
 
 
 def test_password_reset_for_an_unknown_address_looks_the_same(client, db):
