@@ -1,7 +1,9 @@
 """Settings for every environment, read from environment variables with safe production defaults."""
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str, persistent_secret
 
@@ -9,10 +11,15 @@ SRC_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SRC_DIR.parent.parent
 DATA_DIR = Path(env_str("PATHWAYS_DATA_DIR", str(BASE_DIR / "var")))
 
+# PATHWAYS_ENV=production makes the secret key and host names required and turns on HTTPS-only
+# settings; see "Production" under Security below.
+PATHWAYS_ENV = env_str("PATHWAYS_ENV", "development").strip().lower() or "development"
+PRODUCTION = PATHWAYS_ENV == "production"
 # Off unless the development command (`make run`) turns it on.
 DEBUG = env_bool("PATHWAYS_DEBUG", False)
-SECRET_KEY = env_str("PATHWAYS_SECRET_KEY") or persistent_secret(DATA_DIR / "secret_key")
-ALLOWED_HOSTS = env_list("PATHWAYS_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# In production nothing is generated or assumed: the key and the host names must be given.
+SECRET_KEY = env_str("PATHWAYS_SECRET_KEY") or ("" if PRODUCTION else persistent_secret(DATA_DIR / "secret_key"))
+ALLOWED_HOSTS = env_list("PATHWAYS_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("PATHWAYS_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -100,6 +107,30 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
+# --- Login protection (django-axes) ---------------------------------------------------------
+# Failed logins are counted per email address + IP address: at PATHWAYS_LOGIN_FAILURE_LIMIT that pair is refused
+# for PATHWAYS_LOGIN_COOLOFF_MINUTES, with the same kind page (status 429) whether or not the account exists.
+# An IP address with PATHWAYS_LOGIN_IP_FAILURE_LIMIT failures across any addresses (credential stuffing) is
+# paused the same way. X-Forwarded-For is believed only when PATHWAYS_PROXY_COUNT says how many proxies are in
+# front. See pathways/people/lockout.py and README "Login protection".
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "pathways.people.lockout.PathwaysAxesHandler"
+AXES_FAILURE_LIMIT = env_int("PATHWAYS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PATHWAYS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+PATHWAYS_LOGIN_IP_FAILURE_LIMIT = env_int("PATHWAYS_LOGIN_IP_FAILURE_LIMIT", 30)
+PATHWAYS_PROXY_COUNT = env_int("PATHWAYS_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "pathways.people.lockout.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "pathways.people.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "pathways.people.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # a successful login clears that address's earlier typos from that IP
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the pause ends on time, whatever is tried during it
+AXES_DISABLE_ACCESS_LOG = True  # keep no record of successful logins; failures past the cool-off go at the next login
+AXES_VERBOSE = False  # no "AXES: BEGIN" banner in every management command's output
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("PATHWAYS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("PATHWAYS_EMAIL_HOST", "localhost")
@@ -137,6 +168,48 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("PATHWAYS_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Production (PATHWAYS_ENV=production) ---------------------------------------------------
+# Refuses to start on a missing or weak setting, with one message naming every problem, rather than
+# running half-protected. `manage.py check --deploy --fail-level WARNING` passes with these settings.
+if PATHWAYS_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"PATHWAYS_ENV is {PATHWAYS_ENV!r}; it must be 'production' or 'development'.")
+if PRODUCTION:
+    _problems = []
+    if env_str("PATHWAYS_DEBUG"):
+        _problems.append("PATHWAYS_DEBUG is set; debug mode shows data in error pages, so unset it")
+    if not SECRET_KEY:
+        _problems.append("PATHWAYS_SECRET_KEY (or PATHWAYS_SECRET_KEY_FILE) is not set; give it a long random "
+                         "value, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`")
+    elif len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        _problems.append("PATHWAYS_SECRET_KEY is too weak; use at least 50 random characters")
+    if not ALLOWED_HOSTS:
+        _problems.append("PATHWAYS_ALLOWED_HOSTS is not set; list the host names Pathways is served at, "
+                         "comma-separated, e.g. pathways.example.org")
+    if not env_bool("PATHWAYS_SECURE_COOKIES", True):
+        _problems.append("PATHWAYS_SECURE_COOKIES is off; cookies must travel over HTTPS only in production")
+    if _problems:
+        raise ImproperlyConfigured("Pathways cannot start with PATHWAYS_ENV=production: "
+                                   + "; ".join(_problems) + ".")
+    DEBUG = False
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    # Plain-HTTP requests are redirected to HTTPS. Behind a proxy that ends TLS, name the header it sets
+    # (PATHWAYS_PROXY_SSL_HEADER=X-Forwarded-Proto; the proxy must overwrite it on every request), and turn
+    # the redirect off (PATHWAYS_SSL_REDIRECT=0) only when the proxy itself redirects.
+    SECURE_SSL_REDIRECT = env_bool("PATHWAYS_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP; it shows nothing personal
+    _proxy_header = env_str("PATHWAYS_PROXY_SSL_HEADER").strip()
+    if _proxy_header:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+    # Browsers remember for a year to use HTTPS only, on subdomains too. Preloading into browsers is a
+    # commitment for the whole domain that is hard to undo, so the deploying organisation opts in.
+    SECURE_HSTS_SECONDS = env_int("PATHWAYS_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("PATHWAYS_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload not set": a deliberate opt-in, see above
+# --- End of production block ------------------------------------------------------------------
+
 # Request size. A transcript may be up to 10 MB (pathways.mi.transcript.MAX_BYTES); the form fields around
 # it get room for that with its line breaks sent as CRLF, so an oversized paste reaches the analyzer's form
 # and gets a message saying what to do, not a bare 400. Uploaded files over 2.5 MB wait in a temporary file,

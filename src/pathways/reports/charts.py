@@ -48,7 +48,8 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: str, chart_id: str) -> SafeString:
-    return mark_safe(  # noqa: S308 -- every text part was escaped above
+    # Every text part of the chart is escaped where it is built; numbers, colours and ids are ours.
+    return mark_safe(  # nosec B308, B703  # body and title built from escaped text only
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">{escape(title)}</title>'
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>{body}</svg>'
