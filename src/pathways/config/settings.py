@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "pathways.notifications",
     "pathways.safety",
     "pathways.mi.web",
+    "pathways.signins",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pathways.signins.middleware.SessionLimitsMiddleware",  # idle and age limits; after auth and messages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -106,6 +108,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
+# --- Sessions -------------------------------------------------------------------------------------
+# A session ends after PATHWAYS_SESSION_IDLE_MINUTES without a request and PATHWAYS_SESSION_MAX_HOURS after
+# signing in, checked on the server at every request (pathways/signins/middleware.py); the cookie lasts no
+# longer than the second. Logging out, a new password and deactivation end all of an account's sessions.
+PATHWAYS_SESSION_IDLE_MINUTES = max(1, env_int("PATHWAYS_SESSION_IDLE_MINUTES", 30))
+PATHWAYS_SESSION_MAX_HOURS = max(1, env_int("PATHWAYS_SESSION_MAX_HOURS", 12))
+SESSION_COOKIE_AGE = PATHWAYS_SESSION_MAX_HOURS * 60 * 60
 
 # --- Login protection (django-axes) ---------------------------------------------------------
 # Failed logins are counted per email address + IP address: at PATHWAYS_LOGIN_FAILURE_LIMIT that pair is refused

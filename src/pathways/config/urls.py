@@ -9,6 +9,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("pathways.people.urls")),
+    path("account/sessions/", include("pathways.signins.urls")),
     *account_urlpatterns,
     path("plan/", include("pathways.plans.urls")),
     path("circle/", include("pathways.circle.urls")),

@@ -66,6 +66,8 @@ from pathways.plans import services as plans
 from pathways.plans.models import Goal, Pathway, Plan, PlanChange, Step, Strength, Suggestion
 from pathways.safety import services as safety
 from pathways.safety.models import CrisisAlert, LocalService
+from pathways.signins import services as signins
+from pathways.signins.models import AccountSession
 
 MARKER = "MARKER-7f3a"  # in everything Pat writes in her plan (and in the transcript she saved)
 NAME_MARKER = "NAME-c41d"  # in Pat's name
@@ -257,7 +259,13 @@ def _world(django_db_setup, django_db_blocker):
     """The scenario and everyone's signed-in client, made once, inside a transaction rolled back when the
     module ends. Each test runs in a savepoint within it (pytest-django's `db`), so whatever a test
     changes is undone before the next one; reusing the clients saves loading the middleware each time."""
-    with django_db_blocker.unblock(), transaction.atomic(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    # Every test's writes are rolled back, the sessions' "last active" too, so the idle limit is lifted
+    # for the module's run (the limits have their own tests in pathways/signins). Every role tries to delete
+    # an account with Pat's password from one address, so the per-address login pause is lifted too (it has
+    # its own tests in pathways/people).
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(
+            PASSWORD_HASHERS=FAST_HASHERS, PATHWAYS_SESSION_IDLE_MINUTES=24 * 60,
+            PATHWAYS_LOGIN_IP_FAILURE_LIMIT=10_000):
         scenario = build_scenario()
         clients = {role: _client_for(role, scenario) for role in ROLES}
         cookies = {role: {name: morsel.value for name, morsel in client.cookies.items()}
@@ -295,7 +303,7 @@ def pats_state(s: Scenario) -> dict:
         "invitations": list(CircleInvitation.objects.filter(person=pat).values_list("pk", "withdrawn_at")),
         "emergencies": EmergencyAccess.objects.filter(person=pat).count(),
         "org invitations": OrganisationInvitation.objects.filter(organisation_id=pat.home_organisation_id).count(),
-        "active": User.objects.get(pk=pat.pk).is_active,
+        "account": User.objects.filter(pk=pat.pk).values_list("is_active", "email").first(),  # None: deleted
         "questionnaire responses": QuestionnaireResponse.objects.filter(person=pat).count(),
         "check-ins": list(DailyCheckIn.objects.filter(person=pat).values_list("pk", "mood", "note", "updated_at")),
         "recovery check-ins": RecoveryCheckIn.objects.filter(person=pat).count(),
@@ -307,6 +315,7 @@ def pats_state(s: Scenario) -> dict:
         "early-warning setting": list(EarlyWarningSetting.objects.filter(person=pat).values_list(
             "share_which_sign_with_supporters")),
         "saved transcripts": list(SavedTranscript.objects.filter(owner=pat).values_list("pk", "title", "text")),
+        "sessions": sorted(AccountSession.objects.filter(user=pat).values_list("pk", flat=True)),
     }
 
 
@@ -428,6 +437,13 @@ def pats_warning_note(s):
     return {"nudge_id": WarningNudge.objects.filter(person=s.pat).first().pk}
 
 
+def pats_other_session(s):
+    """Pat signed in on another device too (her phone), which only she may sign out."""
+    row = signins.session_record(user=s.pat, session_key="matrix0pats0phone0session0key0000000000",
+                                 user_agent="Mozilla/5.0 (iPhone) Safari/604.1")
+    return {"session_id": row.public_id}
+
+
 OWN_PLAN = dict(who=PLAN_HOLDERS)  # the viewer's own plan: Pat sees hers, Rue hers, anyone else 404
 PUBLIC_REDIRECTING = frozenset({200, 302})  # the signed-out page, or off to where a signed-in account works
 
@@ -443,6 +459,20 @@ MATRIX: dict[str, Case] = {
     "password_reset_done": Case(who=EVERYONE),
     "password_reset_confirm": Case(who=EVERYONE, kwargs=lambda s: {"uidb64": "MQ", "token": "made-up-token"}),
     "password_reset_complete": Case(who=EVERYONE),
+    # Signed-in devices: everyone sees and ends only their own sessions; one of Pat's, by id, is hers alone.
+    "signins:sessions": Case(who=SIGNED_IN),
+    "signins:end": Case(who=PAT, kwargs=pats_other_session, tries=(POST(),)),
+    "signins:end_others": Case(who=SIGNED_IN, tries=(POST(),)),
+    # Everyone's own data, downloaded, and their own account, deleted: there is no id in these URLs, so
+    # nobody can name Pat's. Everyone tries to delete with Pat's password: only Pat's own try may succeed
+    # (Rue shares the test password, so hers deletes Rue's own account); for the rest it is the wrong
+    # password (28 failures from one address, under the 30 that would pause it), and Pat's record must be
+    # untouched before Pat goes last.
+    "my_data": Case(who=SIGNED_IN),
+    "my_data_download": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(POST(),)),
+    "account_delete": Case(who=SIGNED_IN, ok=frozenset({200, 302}), tries=(GET, POST(lambda s: {
+        "password": PASSWORD, "confirmation": "delete my account"}))),
+    "account_deleted": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
     "people:sign_up": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
     "people:join": Case(who=EVERYONE, kwargs=lambda s: {"token": s.org_invitation_token}),
     "people:profile": Case(who=SIGNED_IN, shows_marker_to=PAT),
@@ -688,3 +718,21 @@ def test_signing_in_after_an_emergency_access_works_without_the_messages_middlew
     people.invitation_accept_existing_account(token=token, user=pat)
     circle.emergency_access_start(professional=lee, person=pat, reason="No answer for days")
     Client().force_login(pat)
+
+
+def test_only_pat_can_delete_pats_account(scenario, clients):
+    """No one else's session deletes Pat's account, even knowing her password; hers does, and only hers."""
+    data = {"password": PASSWORD, "confirmation": "delete my account"}
+    problems = []
+    for role in sorted(SIGNED_IN - PAT - {"rue"}):  # Rue's own password is the same: hers would delete Rue
+        response = clients[role].post(reverse("account_delete"), data)
+        if response.status_code != 200 or not User.objects.filter(pk=scenario.pat.pk).exists():
+            problems.append(f"{role}: answered {response.status_code}; Pat's account still there: "
+                            f"{User.objects.filter(pk=scenario.pat.pk).exists()}")
+    assert not problems, "\n".join(problems)
+    response = clients["pat"].post(reverse("account_delete"), data)
+    assert response.status_code == 302 and response["Location"] == reverse("account_deleted")
+    assert not User.objects.filter(pk=scenario.pat.pk).exists()
+    assert User.objects.filter(pk=scenario.users["rue"].pk).exists()
+    for role in sorted(LIVE_GRANTEES | ORG_PROFESSIONALS):
+        assert NAME_MARKER not in _body(clients[role].get(reverse("reports:caseload"))), role

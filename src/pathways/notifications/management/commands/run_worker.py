@@ -18,8 +18,9 @@ logger = logging.getLogger("pathways.notifications.worker")
 def periodic_jobs():
     """What runs every round besides sending: check-in reminders, and the early-warning look for paused check-ins."""
     from pathways.checkins.services import early_warning_sweep
+    from pathways.signins.services import sessions_end_expired
 
-    return [services.checkin_reminders_create_due, early_warning_sweep]
+    return [services.checkin_reminders_create_due, early_warning_sweep, sessions_end_expired]
 
 
 class Command(BaseCommand):
