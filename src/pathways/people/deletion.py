@@ -5,10 +5,8 @@ id, so once the account row is gone nothing maps the id back to a name or an add
 this person was the *viewer* of someone else's record keep the viewer name written at the time: they
 are the other person's accounting of who saw their data, and the hash chain forbids changing them.)
 """
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from .models import Membership, Organisation, OrganisationInvitation, Role, User
 
@@ -69,9 +67,9 @@ def _forget_sign_in_records(user: User) -> None:
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__iexact=user.email).delete()
     # Any other signed-in session of this account ends (the current one is ended by the view's logout).
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+    from pathways.signins.services import sessions_end
+
+    sessions_end(user=user)
 
 
 @transaction.atomic

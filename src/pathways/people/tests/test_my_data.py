@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import models
 from django.test import Client
@@ -283,7 +284,9 @@ def test_other_sessions_of_the_account_end_too(pat):
     elsewhere, here = Client(), Client()
     elsewhere.force_login(pat)
     here.force_login(pat)
+    other_key = elsewhere.session.session_key
     assert _delete(here).status_code == 302
+    assert not Session.objects.filter(session_key=other_key).exists()  # ended, not merely orphaned
     assert elsewhere.get(reverse("plans:plan")).status_code == 302
 
 
