@@ -95,8 +95,8 @@ def main(writers: int, each: int, clients: int, posts: int) -> dict:
         "statuses": statuses,
         "steps_done": Step.objects.filter(pk__in=step_ids, status=StepStatus.DONE, completed_at__isnull=False).count(),
         "wins": Win.objects.filter(step_id__in=step_ids).count(),
-        "step_done_history": sorted(PlanChange.objects.filter(plan=plan, action="step_done")
-                                    .values_list("details__step", flat=True)),
+        "step_done_history": sorted(change.details["step"]  # details are encrypted: read in Python
+                                    for change in PlanChange.objects.filter(plan=plan, action="step_done")),
         "other_history": PlanChange.objects.filter(plan=plan).exclude(action="step_done").count() - changes_before,
         "step_ids": step_ids,
         "writer_checkins": DailyCheckIn.objects.filter(person__in=people).count(),

@@ -14,6 +14,8 @@ import sys
 import time
 from contextlib import closing
 
+from cryptography.fernet import Fernet
+
 from . import checkin_writer
 from .conftest import HERE, ROOT, environment
 
@@ -29,8 +31,11 @@ def stored_checkins(database) -> dict[tuple[str, str], tuple[int, int, str]]:
             "SELECT c.id, u.email, c.day, c.mood, c.cravings, c.energy, c.hungry, c.lonely, c.note, l.used, l.what "
             "FROM checkins_dailycheckin c JOIN people_user u ON u.id = c.person_id "
             "LEFT JOIN checkins_uselog l ON l.checkin_id = c.id").fetchall()
+    # The note and what was used are encrypted at rest with the key the writer's settings kept beside the database.
+    key = Fernet((database.parent / "field_keys").read_text().strip())
     stored = {}
     for pk, email, day, *values in rows:
+        values[5], values[7] = (key.decrypt(value).decode() if value else value for value in (values[5], values[7]))
         stored[(email, day)] = (pk, int(values[5].split()[1]), checkin_writer.checksum(values))
     return stored
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from pathways.vault.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
+
 from . import questionnaires, warning_rules
 
 NOTE_LENGTH = 4000
@@ -49,7 +51,7 @@ class DailyCheckIn(models.Model):
                                  blank=True)
     self_care = models.CharField("did something kind for myself", max_length=12, choices=Answer.choices, blank=True)
     self_harm_thoughts = models.CharField(max_length=12, choices=SelfHarmAnswer.choices, blank=True)
-    note = models.TextField(blank=True, max_length=NOTE_LENGTH)
+    note = EncryptedTextField(blank=True, max_length=NOTE_LENGTH)
     declined = models.JSONField(default=list, blank=True, help_text="Items answered “prefer not to say”.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -69,15 +71,15 @@ class UseLog(models.Model):
 
     checkin = models.OneToOneField(DailyCheckIn, on_delete=models.CASCADE, related_name="use")
     used = models.CharField(max_length=12, choices=Answer.choices, blank=True)
-    what = models.CharField(max_length=200, blank=True)
-    how_much = models.CharField(max_length=200, blank=True)
+    what = EncryptedCharField(max_length=200, blank=True)
+    how_much = EncryptedCharField(max_length=200, blank=True)
     not_alone = models.CharField(max_length=12, choices=Answer.choices, blank=True)
     naloxone_at_hand = models.CharField(max_length=12, choices=Answer.choices, blank=True)
     tested_supply = models.CharField(max_length=12, choices=Answer.choices, blank=True)
     doses_taken = models.PositiveSmallIntegerField(null=True, blank=True, validators=scale(0, 20))
     is_lapse = models.BooleanField(default=False, help_text="The person counts this as a lapse on their own terms.")
-    what_was_happening = models.TextField(blank=True, max_length=NOTE_LENGTH)
-    what_i_learned = models.TextField(blank=True, max_length=NOTE_LENGTH)
+    what_was_happening = EncryptedTextField(blank=True, max_length=NOTE_LENGTH)
+    what_i_learned = EncryptedTextField(blank=True, max_length=NOTE_LENGTH)
 
 
 class RecoveryCheckIn(models.Model):
@@ -160,9 +162,9 @@ class WarningSign(models.Model):
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warning_signs")
     stage = models.CharField(max_length=12, choices=Stage.choices)
-    sign = models.CharField(max_length=200)
-    what_i_will_do = models.TextField(blank=True, max_length=NOTE_LENGTH)
-    who_i_will_contact = models.CharField(max_length=200, blank=True)
+    sign = EncryptedCharField(max_length=200)
+    what_i_will_do = EncryptedTextField(blank=True, max_length=NOTE_LENGTH)
+    who_i_will_contact = EncryptedCharField(max_length=200, blank=True)
     watch = models.CharField("check-in pattern that watches for it", max_length=30, choices=WARNING_RULE_CHOICES,
                              blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -180,8 +182,8 @@ class Trigger(models.Model):
     """Something that makes things harder for the person, and what helps them with it."""
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="triggers")
-    trigger = models.CharField(max_length=200)
-    what_helps = models.TextField(blank=True, max_length=NOTE_LENGTH)
+    trigger = EncryptedCharField(max_length=200)
+    what_helps = EncryptedTextField(blank=True, max_length=NOTE_LENGTH)
     order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     submission_key = models.UUIDField(null=True, blank=True, unique=True)
@@ -212,8 +214,8 @@ class WarningNudge(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warning_nudges")
     rule = models.CharField(max_length=30, choices=WARNING_RULE_CHOICES)
     fired_at = models.DateTimeField(default=timezone.now)
-    explanation = models.JSONField(default=dict, help_text="summary, the answers with their days, and facts")
-    supporters_told = models.JSONField(default=list, blank=True,
+    explanation = EncryptedJSONField(default=dict, help_text="summary, the answers with their days, and facts")
+    supporters_told = EncryptedJSONField(default=list, blank=True,
                                        help_text="Names of the supporters told that a sign was noticed, as they were.")
     sign_named_to_supporters = models.BooleanField(default=False)
     seen_at = models.DateTimeField(null=True, blank=True)

@@ -228,7 +228,9 @@ def warning_sign_add_example(*, person, stage: str, example: str) -> WarningSign
     offered = warning_examples.sign_example(stage, example)
     if offered is None:
         raise ValidationError("That example is not offered any more. You can write the sign in your own words.")
-    existing = WarningSign.objects.filter(person=person, stage=stage, sign__iexact=offered.text).first()
+    # The sign is encrypted at rest, so the match is made here rather than in SQL.
+    existing = next((sign for sign in WarningSign.objects.filter(person=person, stage=stage)
+                     if sign.sign.casefold() == offered.text.casefold()), None)
     return existing or warning_sign_add(person=person, stage=stage, sign=offered.text, watch=offered.watch)
 
 
@@ -273,8 +275,9 @@ def trigger_add_example(*, person, example: str) -> Trigger:
     offered = warning_examples.trigger_example(example)
     if offered is None:
         raise ValidationError("That example is not offered any more. You can write the trigger in your own words.")
-    return (Trigger.objects.filter(person=person, trigger__iexact=offered.text).first()
-            or trigger_add(person=person, trigger=offered.text))
+    existing = next((trigger for trigger in Trigger.objects.filter(person=person)
+                     if trigger.trigger.casefold() == offered.text.casefold()), None)
+    return existing or trigger_add(person=person, trigger=offered.text)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pathways.people.models import Membership, Role, User
+from pathways.people.selectors import by_name
 from pathways.plans.models import Plan
 
 from .models import ACCESS_RANK, AccessLogEntry, Category, CircleInvitation, CircleMember, Grant, GrantItem
@@ -82,8 +83,8 @@ def staff_to_choose_from(*, person: User, viewer: User) -> list[User]:
     in_circle = CircleMember.objects.filter(person=person, removed_at__isnull=True).values("supporter_id")
     staff_ids = Membership.objects.filter(organisation=person.home_organisation,
                                           role__in=[Role.PEER_SUPPORTER, Role.PROFESSIONAL]).values("user_id")
-    return list(User.objects.filter(pk__in=staff_ids, is_active=True).exclude(pk__in=in_circle)
-                .exclude(pk=person.pk).order_by("preferred_name", "email"))
+    return sorted(User.objects.filter(pk__in=staff_ids, is_active=True).exclude(pk__in=in_circle)
+                  .exclude(pk=person.pk), key=by_name)
 
 
 def grants_given(*, person: User, viewer: User) -> list[Grant]:

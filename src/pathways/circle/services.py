@@ -49,13 +49,13 @@ def invitation_create(*, person: User, role: str, name: str, email: str = "", re
     invitation.full_clean()
     invitation.save()
     link = base_url + reverse("circle:join", args=[token])
+    # No names: both were typed by the person and email travels in the clear. The page behind the link says who.
     _notify_by_email(
         to=invitation.email,
-        subject=f"{person.display_name} invited you to their circle on Pathways",
-        body=(f"Hello {invitation.name},\n\n{person.display_name} would like you in their circle of support on "
-              f"Pathways, as their {invitation.get_role_display()}.\n\nOpen this link to accept. It works once and "
-              f"expires in 7 days:\n{link}\n\nYou will see only what {person.display_name} chooses to share with "
-              f"you.\n"),
+        subject="You are invited to a circle of support on Pathways",
+        body=("Hello,\n\nSomeone who knows you would like you in their circle of support on Pathways. Open this "
+              f"link to see who it is and to accept. It works once and expires in 7 days:\n{link}\n\n"
+              "You will see only what they choose to share with you.\n"),
     )
     return invitation, token
 

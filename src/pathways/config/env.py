@@ -1,4 +1,5 @@
 """Small helpers that read settings from the environment, with secrets also from `NAME_FILE`."""
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -24,16 +25,21 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def new_fernet_key() -> str:
+    """32 random bytes in URL-safe base64: the key format of the field encryption (pathways.vault)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-def persistent_secret(path: Path) -> str:
-    """A random secret kept in a private file, so a fresh install is safe without configuration."""
+def persistent_secret(path: Path, make=lambda: secrets.token_urlsafe(50)) -> str:
+    """A random secret (from MAKE) kept in a private file, so a fresh install is safe without configuration."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(50)
+    value = make()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process created it first: use theirs

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pathways.vault.fields import EncryptedCharField, EncryptedTextField
+
 
 class Kind(models.TextChoices):
     """What a notification is about. Each kind has a line on the settings page; add new kinds here."""
@@ -26,8 +28,8 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True, max_length=2000)
+    title = EncryptedCharField(max_length=200)
+    body = EncryptedTextField(blank=True, max_length=2000)
     link = models.CharField(max_length=300, blank=True, validators=[validate_site_path])
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

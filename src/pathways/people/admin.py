@@ -9,7 +9,7 @@ from .models import Membership, Organisation, OrganisationInvitation, User
 class AccountAdmin(UserAdmin):
     ordering = ["email"]
     list_display = ["email", "preferred_name", "is_active", "is_staff"]
-    search_fields = ["email", "preferred_name", "name"]
+    search_fields = ["email"]  # names are encrypted at rest, so SQL cannot search them
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("About", {"fields": ["name", "preferred_name", "pronouns", "home_organisation"]}),

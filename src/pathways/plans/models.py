@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from pathways.vault.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
+
 LONG_TEXT = 4000
 SHORT_TEXT = 200
 
@@ -34,7 +36,7 @@ class Pathway(models.TextChoices):
 
 class Plan(models.Model):
     person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan")
-    recovery_meaning = models.TextField("What recovery means to me", blank=True, max_length=LONG_TEXT)
+    recovery_meaning = EncryptedTextField("What recovery means to me", blank=True, max_length=LONG_TEXT)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -47,7 +49,7 @@ class PlanPathway(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pathways")
     pathway = models.CharField(max_length=30, choices=Pathway.choices)
-    in_my_words = models.CharField(max_length=SHORT_TEXT, blank=True)
+    in_my_words = EncryptedCharField(max_length=SHORT_TEXT, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -68,7 +70,7 @@ class StrengthKind(models.TextChoices):
 class Strength(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="strengths")
     kind = models.CharField(max_length=20, choices=StrengthKind.choices, default=StrengthKind.MINE)
-    text = models.CharField(max_length=SHORT_TEXT)
+    text = EncryptedCharField(max_length=SHORT_TEXT)
     submission_key = models.UUIDField(null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -89,8 +91,8 @@ RULER = [MinValueValidator(0), MaxValueValidator(10)]
 class Goal(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     dimension = models.CharField(max_length=20, choices=Dimension.choices)
-    title = models.CharField(max_length=SHORT_TEXT)
-    why_it_matters = models.TextField("Why this matters to me", blank=True, max_length=LONG_TEXT)
+    title = EncryptedCharField(max_length=SHORT_TEXT)
+    why_it_matters = EncryptedTextField("Why this matters to me", blank=True, max_length=LONG_TEXT)
     importance = models.PositiveSmallIntegerField(null=True, blank=True, validators=RULER)
     confidence = models.PositiveSmallIntegerField(null=True, blank=True, validators=RULER)
     status = models.CharField(max_length=20, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
@@ -117,7 +119,7 @@ class StepStatus(models.TextChoices):
 
 class Step(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
-    text = models.CharField(max_length=SHORT_TEXT)
+    text = EncryptedCharField(max_length=SHORT_TEXT)
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=StepStatus.choices, default=StepStatus.OPEN)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -135,7 +137,7 @@ class Win(models.Model):
     """Something that went well: a completed step, or anything the person wants to remember."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="wins")
-    text = models.CharField(max_length=SHORT_TEXT)
+    text = EncryptedCharField(max_length=SHORT_TEXT)
     step = models.OneToOneField(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="win")
     occurred_on = models.DateField(default=timezone.localdate)
     submission_key = models.UUIDField(null=True, blank=True, unique=True)
@@ -152,8 +154,8 @@ class PlanChange(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=40)
-    summary = models.CharField(max_length=400)
-    details = models.JSONField(default=dict, blank=True)
+    summary = EncryptedCharField(max_length=400)
+    details = EncryptedJSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -175,12 +177,12 @@ class Suggestion(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="suggestions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    author_name = models.CharField(max_length=150)
+    author_name = EncryptedCharField(max_length=150)
     kind = models.CharField(max_length=10, choices=SuggestionKind.choices)
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions")
     dimension = models.CharField(max_length=20, choices=Dimension.choices, blank=True)
-    text = models.CharField(max_length=SHORT_TEXT)
-    why = models.TextField(blank=True, max_length=LONG_TEXT)
+    text = EncryptedCharField(max_length=SHORT_TEXT)
+    why = EncryptedTextField(blank=True, max_length=LONG_TEXT)
     status = models.CharField(max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.WAITING)
     submission_key = models.UUIDField(null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -7,6 +7,7 @@ from pathways.circle.models import Category
 from pathways.circle.policy import Action, require
 from pathways.circle.selectors import live_grants_held
 from pathways.people.models import Membership, Role, User
+from pathways.people.selectors import by_name
 from pathways.plans.models import Plan
 
 
@@ -55,6 +56,7 @@ def emergency_access_candidates(*, viewer) -> list:
     """
     organisations = Membership.objects.filter(user=viewer, role=Role.PROFESSIONAL,
                                               organisation__is_personal=False).values("organisation_id")
-    return list(User.objects.filter(is_active=True, home_organisation_id__in=organisations,
-                                    memberships__role=Role.PERSON, memberships__organisation_id__in=organisations)
-                .exclude(pk=viewer.pk).distinct().order_by("preferred_name", "email"))
+    people = (User.objects.filter(is_active=True, home_organisation_id__in=organisations,
+                                  memberships__role=Role.PERSON, memberships__organisation_id__in=organisations)
+              .exclude(pk=viewer.pk).distinct())
+    return sorted(people, key=by_name)

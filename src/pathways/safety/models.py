@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from pathways.vault.fields import EncryptedTextField
+
 PLAN_TEXT = 4000
 
 
@@ -10,14 +12,14 @@ class SafetyPlan(models.Model):
     """A structured safety plan in the person's own words, one line per item."""
 
     person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_plan")
-    warning_signs = models.TextField("Signs that a crisis may be coming", blank=True, max_length=PLAN_TEXT)
-    coping_on_my_own = models.TextField("Things I can do on my own to cope", blank=True, max_length=PLAN_TEXT)
-    distractions = models.TextField("People and places that take my mind off things", blank=True,
+    warning_signs = EncryptedTextField("Signs that a crisis may be coming", blank=True, max_length=PLAN_TEXT)
+    coping_on_my_own = EncryptedTextField("Things I can do on my own to cope", blank=True, max_length=PLAN_TEXT)
+    distractions = EncryptedTextField("People and places that take my mind off things", blank=True,
                                     max_length=PLAN_TEXT)
-    people_to_ask = models.TextField("People I can ask for help", blank=True, max_length=PLAN_TEXT)
-    professionals = models.TextField("Professionals and services I can contact", blank=True, max_length=PLAN_TEXT)
-    safer_surroundings = models.TextField("How I can make my surroundings safer", blank=True, max_length=PLAN_TEXT)
-    reasons_for_living = models.TextField("My reasons for living", blank=True, max_length=PLAN_TEXT)
+    people_to_ask = EncryptedTextField("People I can ask for help", blank=True, max_length=PLAN_TEXT)
+    professionals = EncryptedTextField("Professionals and services I can contact", blank=True, max_length=PLAN_TEXT)
+    safer_surroundings = EncryptedTextField("How I can make my surroundings safer", blank=True, max_length=PLAN_TEXT)
+    reasons_for_living = EncryptedTextField("My reasons for living", blank=True, max_length=PLAN_TEXT)
     updated_at = models.DateTimeField(default=timezone.now)
 
     SECTIONS = ("warning_signs", "coping_on_my_own", "distractions", "people_to_ask", "professionals",

@@ -295,7 +295,7 @@ class TestPlanPages:
         pat_client.post(reverse("warning_signs:trigger_add_example"), {"example": "payday"})
         assert list(Trigger.objects.filter(person=pat).values_list("trigger", "what_helps")) == [
             ("Sunday evenings", "Plan a film with Jo"), ("Payday", "")]
-        trigger = Trigger.objects.get(trigger="Payday")
+        trigger = Trigger.objects.filter(person=pat).last()
         pat_client.post(reverse("warning_signs:trigger_edit", args=[trigger.pk]),
                         {"trigger": "Payday", "what_helps": "Pay the bills first"})
         trigger.refresh_from_db()

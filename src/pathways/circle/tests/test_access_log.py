@@ -16,6 +16,7 @@ from django.utils import timezone
 from pathways.circle import access_log, policy, services
 from pathways.circle.models import AccessLogEntry
 from pathways.plans import selectors as plan_selectors
+from pathways.vault import keys
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -118,8 +119,9 @@ class TestTampering:
         make_entries(pat, rue)
         entry = AccessLogEntry.objects.get(sequence=2)
         entry.viewer_name = "Someone else"
+        # Written as Pathways would write it (encrypted), by someone who also holds the field keys.
         raw(f"UPDATE {TABLE} SET viewer_name = %s, digest = %s WHERE sequence = 2",
-            ["Someone else", access_log.entry_digest(entry)])
+            [keys.encrypt("Someone else"), access_log.entry_digest(entry)])
         self.assert_broken_at(3)
 
 

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import dateformat, timezone
 
+from pathways.vault.fields import EncryptedCharField, EncryptedTextField
+
 
 class SavedTranscript(models.Model):
     """The supporter's own record of a conversation they had, kept to look at again.
@@ -15,8 +17,8 @@ class SavedTranscript(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # in URLs, never the pk
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_transcripts")
-    title = models.CharField(max_length=200, blank=True)
-    text = models.TextField()
+    title = EncryptedCharField(max_length=200, blank=True)
+    text = EncryptedTextField()
     created_at = models.DateTimeField(default=timezone.now)
     submission_key = models.UUIDField(null=True, blank=True, unique=True)  # a double tap on Save keeps one
 

@@ -81,12 +81,14 @@ found["hsts"] = plain.get("/account/login/", secure=True).get("Strict-Transport-
 print(json.dumps(found))
 """
 STRONG_SECRET = "kX9v-" + "q2Lr8ZtW3mNb7YcP1sHf6JdG4aKe0UoRiTlVyXwQzB5nCgM_" * 2
+FIELD_KEY = "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # a well-formed test key, not a secret
 
 
 def run_production(tmp_path, args, **env):
     base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "pathways.config.settings",
             "PATHWAYS_DATA_DIR": str(tmp_path), "PATHWAYS_ENV": "production",
-            "PATHWAYS_SECRET_KEY": STRONG_SECRET, "PATHWAYS_ALLOWED_HOSTS": "pathways.example.org"}
+            "PATHWAYS_SECRET_KEY": STRONG_SECRET, "PATHWAYS_ALLOWED_HOSTS": "pathways.example.org",
+            "PATHWAYS_FIELD_KEYS": FIELD_KEY}
     merged = {key: value for key, value in {**base, **env}.items() if value is not None}
     return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=merged)
 
@@ -145,6 +147,12 @@ def test_production_refuses_to_start_without_a_secret_key_or_host_names(tmp_path
     assert "PATHWAYS_SECRET_KEY (or PATHWAYS_SECRET_KEY_FILE) is not set" in message
     assert "PATHWAYS_ALLOWED_HOSTS is not set" in message
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_refuses_to_start_without_field_encryption_keys(tmp_path):
+    message = refusal(tmp_path, PATHWAYS_FIELD_KEYS=None)
+    assert "PATHWAYS_FIELD_KEYS (or PATHWAYS_FIELD_KEYS_FILE) is not set" in message
+    assert not (tmp_path / "field_keys").exists()  # nothing generated in production
 
 
 def test_production_refuses_a_weak_secret_key(tmp_path):

@@ -1,0 +1,1 @@
+"""Free-text fields encrypted at rest, with keys kept outside the database and rotated without downtime."""
