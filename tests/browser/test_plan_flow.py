@@ -277,6 +277,7 @@ def test_a_form_with_a_problem_keeps_everything_the_person_typed(audited, live_s
     expect(page.get_by_label("Pronouns (optional)")).to_have_value("she/her")
     password.fill("a quiet walk by the canal")
     audited.follow(page.get_by_role("button", name="Create my account"))
+    audited.finish_sign_up_from_email()
     expect(heading(page)).to_have_text("My recovery plan")
 
     # A goal with a long "why" but no title yet.

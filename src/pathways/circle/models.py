@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from pathways.people.models import Role
+from pathways.vault.fields import EncryptedCharField
 
 
 class Category(models.TextChoices):
@@ -46,9 +47,12 @@ class CircleMember(models.Model):
     """Someone in the person's circle. Removing them ends every grant they hold."""
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle")
-    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supporting")
+    # Kept (supporter emptied, membership ended) when the supporter deletes their account: the person's
+    # record of who was in their circle, and of what they shared with them, is the person's own.
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="supporting")
     role = models.CharField(max_length=20, choices=SupporterRole.choices)
-    relationship = models.CharField("how the person describes them", max_length=120, blank=True)
+    relationship = EncryptedCharField("how the person describes them", max_length=120, blank=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     joined_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -65,9 +69,9 @@ class CircleInvitation(models.Model):
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_invitations")
     role = models.CharField(max_length=20, choices=SupporterRole.choices)
-    name = models.CharField("their name", max_length=150)
+    name = EncryptedCharField("their name", max_length=150)
     email = models.EmailField(blank=True)
-    relationship = models.CharField(max_length=120, blank=True)
+    relationship = EncryptedCharField(max_length=120, blank=True)
     token_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -90,15 +94,17 @@ class Grant(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_given")
     member = models.ForeignKey(CircleMember, on_delete=models.CASCADE, related_name="grants")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_held")
-    recipient_name = models.CharField(max_length=150)
-    purpose = models.CharField(max_length=300)
+    # Emptied when the recipient deletes their account; the grant has ended by then and names "a deleted account".
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="grants_held")
+    recipient_name = EncryptedCharField(max_length=150)
+    purpose = EncryptedCharField(max_length=300)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty means until the person revokes it.")
-    expiry_event = models.CharField(max_length=200, blank=True)
-    signature = models.CharField("typed name", max_length=150)
+    expiry_event = EncryptedCharField(max_length=200, blank=True)
+    signature = EncryptedCharField("typed name", max_length=150)
     signed_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_because = models.CharField(max_length=200, blank=True)
+    revoked_because = EncryptedCharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-signed_at", "-pk"]
@@ -126,7 +132,7 @@ class EmergencyAccess(models.Model):
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="emergency_accesses")
     professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=500)
+    reason = EncryptedCharField(max_length=500)
     started_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField()
     person_told_at = models.DateTimeField(null=True, blank=True)
@@ -145,14 +151,14 @@ class AccessLogEntry(models.Model):
     at = models.DateTimeField()
     person_ref = models.CharField(max_length=36, db_index=True)
     viewer_ref = models.CharField(max_length=36, db_index=True)
-    viewer_name = models.CharField(max_length=150)
+    viewer_name = EncryptedCharField(max_length=150)
     viewer_role = models.CharField(max_length=40)
     category = models.CharField(max_length=20)
     action = models.CharField(max_length=10)
     allowed = models.BooleanField()
     grant_ref = models.CharField(max_length=36, blank=True)
     emergency = models.BooleanField(default=False)
-    purpose = models.CharField(max_length=500, blank=True)
+    purpose = EncryptedCharField(max_length=500, blank=True)
     source = models.CharField("where from (IP address)", max_length=64, blank=True)
     previous_digest = models.CharField(max_length=64)
     digest = models.CharField(max_length=64)

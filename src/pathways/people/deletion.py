@@ -8,9 +8,11 @@ are the other person's accounting of who saw their data, and the hash chain forb
 from django.db import transaction
 from django.db.models import Q
 
-from .models import Membership, Organisation, OrganisationInvitation, Role, User
+from .models import AccountEmail, Membership, Organisation, OrganisationInvitation, PendingSignUp, Role, User
 
 FORMER_MEMBER = "someone who has left Pathways"
+DELETED_ACCOUNT = "a deleted account"
+SUPPORTER_DELETED = "ended because the person it was shared with deleted their account"
 
 
 class AccountDeletionRefused(Exception):
@@ -40,13 +42,16 @@ def _forget_in_others_records(user: User) -> None:
     # Notifications about this person sent to their supporters go: the titles safety.crisis_alert_raise and
     # checkins' early-warning telling write, matched exactly, so an alert about someone else is never caught.
     supporters = CircleMember.objects.filter(person=user).values("supporter_id")
+    # Titles are encrypted at rest, so they are matched here rather than in SQL.
     titles = {title for name in names for title in (f"{name} may need support now", f"A sign was noticed for {name}")}
-    Notification.objects.filter(recipient_id__in=supporters, kind__in=[Kind.CRISIS_ALERT, Kind.EARLY_WARNING],
-                                title__in=titles).delete()
+    about_them = [notification.pk for notification in Notification.objects.filter(
+        recipient_id__in=supporters, kind__in=[Kind.CRISIS_ALERT, Kind.EARLY_WARNING]) if notification.title in titles]
+    Notification.objects.filter(pk__in=about_them).delete()
     # Suggestions this account made in other people's plans, and the history lines naming it.
     for suggestion in Suggestion.objects.filter(author=user).exclude(plan__person=user).select_related("plan"):
-        for change in PlanChange.objects.filter(plan=suggestion.plan,
-                                                summary__contains=f"suggested by {suggestion.author_name}"):
+        for change in PlanChange.objects.filter(plan=suggestion.plan):
+            if f"suggested by {suggestion.author_name}" not in change.summary:
+                continue
             change.summary = change.summary.replace(f"suggested by {suggestion.author_name}",
                                                     f"suggested by {FORMER_MEMBER}")[:400]
             change.save(update_fields=["summary"])
@@ -59,6 +64,24 @@ def _forget_in_others_records(user: User) -> None:
         if told != nudge.supporters_told:
             nudge.supporters_told = told
             nudge.save(update_fields=["supporters_told"])
+
+
+def end_what_others_shared_with(sender, instance: User, **kwargs) -> None:
+    """Before an account is deleted (a pre_delete receiver, see apps.py): consents given to it end now and name
+    "a deleted account"; the person who gave them keeps the record that they shared, with whom (in those words)
+    and until when, and the account's place in their circle ends. The deletion itself then empties the foreign
+    keys to the account (SET_NULL)."""
+    from django.utils import timezone
+
+    from pathways.circle.models import CircleMember, Grant
+
+    user = instance
+    now = timezone.now()
+    held = Grant.objects.filter(recipient=user).exclude(person=user)
+    held.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), revoked_at__isnull=True).update(
+        revoked_at=now, revoked_because=SUPPORTER_DELETED)
+    held.update(recipient_name=DELETED_ACCOUNT)
+    CircleMember.objects.filter(supporter=user, removed_at__isnull=True).exclude(person=user).update(removed_at=now)
 
 
 def _forget_sign_in_records(user: User) -> None:
@@ -88,9 +111,12 @@ def account_delete(*, user: User) -> None:
     _forget_in_others_records(user)
     _forget_sign_in_records(user)
     OrganisationInvitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
+    PendingSignUp.objects.filter(email__iexact=user.email).delete()
+    AccountEmail.objects.filter(email__iexact=user.email).delete()
     home = user.home_organisation
-    # Grants given and held, the circle, plan, check-ins, safety plan, notifications, transcripts: all
-    # cascade from the account (supporters lose access on their next request, as after a revocation).
+    # Grants given, the circle, plan, check-ins, safety plan, notifications, transcripts: all cascade from
+    # the account (supporters lose access on their next request, as after a revocation). Grants held and
+    # places in other people's circles stay theirs, ended (end_what_others_shared_with, on pre_delete).
     user.delete()
     if home is not None and home.is_personal and not home.members.exists() and not home.memberships.exists():
         home.delete()

@@ -14,8 +14,13 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from .deletion import DELETED_ACCOUNT
+
 FORMAT_NAME = "pathways-my-data"
 FORMAT_VERSION = 1
+
+
+DELETED_ACCOUNT_REF = {"public_id": None, "name": DELETED_ACCOUNT}
 
 
 def _values(queryset, *fields) -> list[dict]:
@@ -104,13 +109,13 @@ def _circle(user) -> dict:
     from pathways.circle.models import CircleInvitation, CircleMember, EmergencyAccess, Grant
 
     members = [
-        {"public_id": str(m.public_id), "supporter": _person_ref(m.supporter), "role": m.role,
+        {"public_id": str(m.public_id), "supporter": _person_ref(m.supporter) or DELETED_ACCOUNT_REF, "role": m.role,
          "relationship": m.relationship, "joined_at": m.joined_at, "removed_at": m.removed_at}
         for m in CircleMember.objects.filter(person=user).select_related("supporter").order_by("joined_at", "pk")
     ]
     grants = [
-        {"public_id": str(g.public_id), "recipient": {"public_id": str(g.recipient.public_id),
-                                                      "name": g.recipient_name},
+        {"public_id": str(g.public_id),
+         "recipient": {"public_id": str(g.recipient.public_id) if g.recipient else None, "name": g.recipient_name},
          "shares": [{"category": i.category, "access": i.access} for i in g.items.order_by("category")],
          "purpose": g.purpose, "expires_at": g.expires_at, "expiry_event": g.expiry_event,
          "signature": g.signature, "signed_at": g.signed_at, "revoked_at": g.revoked_at,
@@ -131,6 +136,27 @@ def _circle(user) -> dict:
             .order_by("started_at", "pk")
         ],
     }
+
+
+def _supporting(user) -> list[dict]:
+    """The circles this account is in as a supporter, and the consents each person gave it: what was shared
+    and on what terms, never the shared data itself (that is the other person's)."""
+    from pathways.circle.models import CircleMember, Grant
+
+    grants_by_member: dict[int, list[dict]] = {}
+    for g in Grant.objects.filter(recipient=user).prefetch_related("items").order_by("signed_at", "pk"):
+        grants_by_member.setdefault(g.member_id, []).append({
+            "public_id": str(g.public_id), "shares": [{"category": i.category, "access": i.access}
+                                                      for i in g.items.order_by("category")],
+            "purpose": g.purpose, "expires_at": g.expires_at, "expiry_event": g.expiry_event,
+            "signed_at": g.signed_at, "revoked_at": g.revoked_at, "revoked_because": g.revoked_because,
+            "live": g.is_live()})
+    return [
+        {"person": _person_ref(m.person), "my_role": m.role, "joined_at": m.joined_at, "removed_at": m.removed_at,
+         "consents_given_to_me": grants_by_member.get(m.pk, [])}
+        for m in CircleMember.objects.filter(supporter=user).exclude(person=user).select_related("person")
+        .order_by("joined_at", "pk")
+    ]
 
 
 def _checkins(user) -> dict:
@@ -251,6 +277,7 @@ def my_data(*, user) -> dict:
         "profile": _profile(user),
         "plan": _plan(user),
         "circle": _circle(user),
+        "supporting": _supporting(user),
         "checkins": _checkins(user),
         "early_warning": _early_warning(user),
         "safety": _safety(user),

@@ -1,7 +1,7 @@
 """Forms for signing up, joining by invitation, the person's profile, and inviting staff."""
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from pathways.safety.countries import country_choices
 
@@ -42,11 +42,19 @@ class SignUpForm(AboutMeFields, NewPasswordMixin):
     field_order = ["email", "password", "preferred_name", "pronouns", "name"]
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                "There is already an account with this email address. Try logging in, or reset the password.")
-        return email
+        # Whether the address has an account is never checked here: the answer would tell anyone who asks.
+        return self.cleaned_data["email"].strip().lower()
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, except that saving queues the email for the worker (see people/account_mail.py)
+    instead of looking the account up and sending in the request, which took longer when it existed."""
+
+    def save(self, *, request=None, **unused_sending_options) -> None:
+        from .account_mail import password_reset_request
+        from .lockout import client_ip
+
+        password_reset_request(email=self.cleaned_data["email"], ip=client_ip(request) if request else None)
 
 
 class JoinForm(AboutMeFields, NewPasswordMixin):

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
+from pathways.vault.fields import EncryptedCharField, EncryptedTextField
+
 
 class Organisation(models.Model):
     """A programme that runs Pathways; a person who signs up alone gets a personal one."""
@@ -49,9 +51,9 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     # The id used in URLs and in the access log, so neither reveals row counts or outlives a deletion.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField("full name", max_length=150, blank=True)
-    preferred_name = models.CharField(max_length=80, blank=True)
-    pronouns = models.CharField(max_length=40, blank=True)
+    name = EncryptedCharField("full name", max_length=150, blank=True)
+    preferred_name = EncryptedCharField(max_length=80, blank=True)
+    pronouns = EncryptedCharField(max_length=40, blank=True)
     home_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="members", null=True, blank=True
     )
@@ -99,10 +101,10 @@ class PersonProfile(models.Model):
     """The person's own words about who they are and what helps them."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
-    culture = models.TextField(blank=True, max_length=2000)
-    language = models.CharField(max_length=200, blank=True)
-    faith = models.TextField(blank=True, max_length=2000)
-    what_helps = models.TextField(blank=True, max_length=4000)
+    culture = EncryptedTextField(blank=True, max_length=2000)
+    language = EncryptedCharField(max_length=200, blank=True)
+    faith = EncryptedTextField(blank=True, max_length=2000)
+    what_helps = EncryptedTextField(blank=True, max_length=4000)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code; chooses the crisis lines shown.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,3 +134,57 @@ class OrganisationInvitation(models.Model):
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.accepted_at is None and self.expires_at > now
+
+
+class PendingSignUp(models.Model):
+    """A sign-up waiting for its email address to be confirmed by the link sent to it.
+
+    What was typed is kept encrypted, like the account's own names, and the password only as Django's password
+    hash. The link's token is made by the worker when it sends the email, and only its digest is stored, so
+    neither this row nor the outbox ever holds a usable link.
+    """
+
+    email = models.EmailField()
+    password_hash = models.CharField(max_length=128)
+    name = EncryptedCharField(max_length=150, blank=True)
+    preferred_name = EncryptedCharField(max_length=80, blank=True)
+    pronouns = EncryptedCharField(max_length=40, blank=True)
+    token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+
+class AccountEmailPurpose(models.TextChoices):
+    SIGN_UP = "sign_up", "finish signing up (or: this address already has an account)"
+    PASSWORD_RESET = "password_reset", "choose a new password"
+
+
+class AccountEmailStatus(models.TextChoices):
+    PENDING = "pending", "waiting to be sent"
+    SENT = "sent", "sent"
+    SKIPPED = "skipped", "nothing to send"
+    FAILED = "failed", "failed permanently"
+
+
+class AccountEmail(models.Model):
+    """An account email queued for the worker, so a request takes as long whether or not the address has an
+    account: the worker, not the request, looks that up and chooses what to send (or that there is nothing).
+
+    The rows also count requests per address and per IP address for the hourly limits; the IP address is
+    kept only as a keyed digest. The worker deletes rows after a day.
+    """
+
+    purpose = models.CharField(max_length=20, choices=AccountEmailPurpose.choices)
+    email = models.EmailField(db_index=True)
+    sign_up = models.ForeignKey(PendingSignUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    requested_from = models.CharField("keyed digest of the IP address", max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=AccountEmailStatus.choices, default=AccountEmailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=100, blank=True, help_text="The kind of error only.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="account_email_due")]

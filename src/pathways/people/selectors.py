@@ -37,3 +37,8 @@ def organisation_roster(*, organisation: Organisation) -> dict:
 
 def roles_of(user) -> set[str]:
     return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def by_name(user) -> tuple[str, str]:
+    """Sort key for lists of people: preferred name, then email. Names are encrypted at rest, so SQL cannot sort them."""
+    return (user.preferred_name.casefold(), user.email)

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,9 +14,11 @@ from pathways.plans.services import plan_create
 
 from .models import (
     STAFF_ROLES,
+    AccountEmailPurpose,
     Membership,
     Organisation,
     OrganisationInvitation,
+    PendingSignUp,
     PersonProfile,
     Role,
     User,
@@ -40,6 +43,53 @@ def _become_person(*, user: User, organisation: Organisation) -> None:
     Membership.objects.get_or_create(organisation=organisation, user=user, role=Role.PERSON)
     PersonProfile.objects.get_or_create(user=user)
     plan_create(person=user)
+
+
+class SignUpLinkUnavailable(Exception):
+    """The sign-up link was already used, has expired, never existed, or its address now has an account."""
+
+
+def sign_up_request(*, email: str, password: str, name: str = "", preferred_name: str = "", pronouns: str = "",
+                    ip: str | None = None) -> None:
+    """Someone filled in the sign-up form. The same work happens whether or not the address has an account
+    (hash the password, store a pending sign-up, queue its email); the worker then sends either the link to
+    finish signing up or, to an address that has an account, a notice that someone tried."""
+    from .account_mail import SIGN_UP_LINK_LIFETIME, queue
+
+    password_hash = make_password(password)  # before the transaction: a slow hash must not hold the write lock
+    with transaction.atomic():
+        now = timezone.now()
+        pending = PendingSignUp(email=User.objects.normalize_email(email).lower(), password_hash=password_hash,
+                                name=name, preferred_name=preferred_name, pronouns=pronouns, created_at=now,
+                                expires_at=now + SIGN_UP_LINK_LIFETIME)
+        pending.full_clean(exclude=["token_digest"])
+        pending.save()
+        if not queue(purpose=AccountEmailPurpose.SIGN_UP, email=pending.email, ip=ip, sign_up=pending):
+            pending.delete()  # over the hourly limit: keep nothing of it
+
+
+def sign_up_link_find(*, token: str) -> PendingSignUp:
+    pending = PendingSignUp.objects.filter(token_digest=token_digest(token), expires_at__gt=timezone.now()).first()
+    if pending is None:
+        raise SignUpLinkUnavailable
+    return pending
+
+
+@transaction.atomic
+def sign_up_confirm(*, token: str) -> User:
+    """The emailed link was followed: create the account from what was typed. The link works once."""
+    pending = PendingSignUp.objects.select_for_update().filter(
+        token_digest=token_digest(token), expires_at__gt=timezone.now()).first()
+    if pending is None or User.objects.filter(email__iexact=pending.email).exists():
+        raise SignUpLinkUnavailable
+    organisation = Organisation.objects.create(name="Personal", is_personal=True)
+    user = User(email=pending.email, name=pending.name, preferred_name=pending.preferred_name,
+                pronouns=pending.pronouns, home_organisation=organisation, password=pending.password_hash)
+    user.full_clean()
+    user.save()
+    _become_person(user=user, organisation=organisation)
+    PendingSignUp.objects.filter(email=pending.email).delete()  # this and any other sign-up for the address
+    return user
 
 
 @transaction.atomic

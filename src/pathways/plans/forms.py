@@ -98,6 +98,12 @@ class GoalForm(SubmissionKeyMixin, forms.ModelForm):
         self.fields["dimension"].initial = self.initial.get("dimension") or Dimension.HEALTH
 
 
+class GoalEditForm(GoalForm):
+    """Changing a goal carries the version of the goal it started from, so a save made meanwhile is noticed."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+
 class NewGoalForm(GoalForm):
     """Creating a goal can name its first small steps straight away."""
 

@@ -146,12 +146,34 @@ def goal_create(*, plan: Plan, actor, dimension: str, title: str, why_it_matters
 GOAL_FIELDS = ("dimension", "title", "why_it_matters", "importance", "confidence")
 
 
+class GoalChangedElsewhere(Exception):
+    """The goal was saved by someone (or another tab) after the form was opened; `current` is what is saved now."""
+
+    def __init__(self, current: Goal):
+        super().__init__("the goal changed since the form was opened")
+        self.current = current
+
+
+def goal_version(goal: Goal) -> str:
+    """What an edit form carries to say which saved goal it started from."""
+    return goal.updated_at.isoformat()
+
+
 @transaction.atomic
-def goal_update(*, goal: Goal, actor, **changes) -> Goal:
-    """Change any of the goal's own fields; the history keeps the value before and after."""
+def goal_update(*, goal: Goal, actor, expected_version: str | None = None, **changes) -> Goal:
+    """Change any of the goal's own fields; the history keeps the value before and after.
+
+    With `expected_version` (from `goal_version` when the form was opened), refuses with GoalChangedElsewhere
+    if the goal was saved since, so two tabs never silently overwrite each other. The row is locked first,
+    so the comparison and the save cannot be split by another save.
+    """
     unexpected = set(changes) - set(GOAL_FIELDS)
     if unexpected:
         raise TypeError(f"goal_update() cannot change {sorted(unexpected)}")
+    current = Goal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
+    if expected_version is not None and goal_version(current) != expected_version:
+        raise GoalChangedElsewhere(current)
+    goal = current
     changed = {name: (getattr(goal, name), value) for name, value in changes.items() if getattr(goal, name) != value}
     if not changed:
         return goal
