@@ -8,6 +8,8 @@ collected rather than raised, so one run reports every page that needs work; eac
 """
 from __future__ import annotations
 
+import re
+from base64 import b32decode
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -171,6 +173,22 @@ class AuditedPage:
         page.get_by_label("Pronouns (optional)").fill(pronouns)
         page.get_by_label("Full name (optional)").fill(full_name)
         self.follow(page.get_by_role("button", name="Create my account"))
+        self.finish_sign_up_from_email()
+
+    def finish_sign_up_from_email(self) -> None:
+        """After the sign-up form: the worker sends the email (here, in this process), and the link in it
+        finishes creating the account."""
+        from django.core import mail
+
+        from pathways.people.account_mail import account_emails_send
+
+        page = self.page
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your email to finish signing up")
+        account_emails_send()
+        link = re.search(r"https?://[^/\s]+(/signup/confirm/\S+/)", mail.outbox[-1].body).group(1)
+        self.goto(link)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Finish signing up")
+        self.follow(page.get_by_role("button", name="Finish creating my account"))
         expect(page).to_have_url(self.base_url + "/plan/")
 
     def add_goal(self, *, dimension: str, title: str, why: str = "", importance: str | None = None,
@@ -194,6 +212,18 @@ class AuditedPage:
         expect(page).to_have_url(self.base_url + "/plan/")
         expect(page.get_by_role("status")).to_contain_text(f"Added your goal “{title}”.")
 
+    def set_up_two_step(self) -> list[str]:
+        """From the two-step sign-in page, set up an authenticator app with the key the page writes out, typing
+        the code an app would compute from it; returns the recovery codes shown."""
+        page = self.page
+        self.follow(page.get_by_role("link", name="Set up an authenticator app"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Set up an authenticator app")
+        expect(page.get_by_role("img", name="QR code to scan with your authenticator app")).to_be_visible()
+        page.get_by_label("The 6-digit code from your app").fill(code_from_key(page.locator("#secret-key").inner_text()))
+        self.follow(page.get_by_role("button", name="Confirm and turn on"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
+        return page.get_by_role("list", name="Recovery codes").locator("code").all_inner_texts()
+
     def choose_on_ruler(self, question: str, value: str) -> None:
         self.page.get_by_role("group", name=question).get_by_role("radio", name=value, exact=True).check()
 
@@ -204,6 +234,13 @@ class AuditedPage:
     def _on_navigated(self, frame) -> None:
         if frame == self.page.main_frame:
             self.navigated.append(_without_fragment(frame.url))
+
+
+def code_from_key(typed_key: str) -> str:
+    """What an authenticator app shows now for a key typed into it (base32, spaces ignored)."""
+    from django_otp.oath import totp
+
+    return f"{totp(b32decode(typed_key.replace(' ', '').strip())):06d}"
 
 
 def _without_fragment(url: str) -> str:

@@ -122,9 +122,14 @@ def test_pat_shares_her_plan_with_a_peer_supporter_and_takes_it_back(pat_with_a_
     their_page.get_by_label("Password").fill(SUPPORTER_PASSWORD)
     their_page.get_by_label("Your full name").fill(SUPPORTER)
     them.follow(their_page.get_by_role("button", name="Create my account and join"))
+    # Someone in a circle can see another person's information, so two-step sign-in comes first; then on
+    # to where joining was going.
+    expect(heading(their_page)).to_have_text("Two-step sign-in")
+    expect(their_page.get_by_role("status")).to_contain_text("You are in their circle.")
+    them.set_up_two_step()
+    them.follow(their_page.get_by_role("link", name="I have kept them, continue"))
     expect(their_page).to_have_url(live_server.url + "/people/")
     expect(heading(their_page)).to_have_text("People I support")
-    expect(their_page.get_by_role("status")).to_contain_text("You are in their circle.")
     expect(their_page.get_by_role("main")).to_contain_text("Nobody shares anything with you at the moment.")
     expect(their_page.get_by_role("main")).not_to_contain_text(MEANING)
     supporter = User.objects.get(email=SUPPORTER_EMAIL)

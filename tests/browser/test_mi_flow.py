@@ -9,7 +9,7 @@ code each turn got.
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from conftest import PASSWORD, give_authenticator, totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +29,16 @@ TITLE = "Role play with Dee, week 3"
 REPLY = "It sounds like you want to get to that doctor, and the week keeps getting in the way."
 
 
-def log_in(screen, *, email: str) -> None:
+def log_in(screen, *, user) -> None:
+    """Staff sign in with two steps: the password, then the code their authenticator app shows."""
     page = screen.page
+    device = give_authenticator(user)
     screen.goto("/account/login/")
-    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     screen.follow(page.get_by_role("button", name="Log in"))
+    page.get_by_label("Code").fill(totp_code(device))
+    screen.follow(page.get_by_role("button", name="Continue"))
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
 
 
@@ -43,7 +47,7 @@ def test_a_supporter_analyses_saves_and_practises(lee, open_audited):
 
     phone = open_audited(phone=True)
     page = phone.page
-    log_in(phone, email=lee.email)
+    log_in(phone, user=lee)
     phone.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Listening feedback"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Listening feedback")
     expect(page.get_by_role("main")).to_contain_text("Your transcript is not stored")
@@ -80,7 +84,7 @@ def test_a_supporter_analyses_saves_and_practises(lee, open_audited):
 
     desk = open_audited()
     page = desk.page
-    log_in(desk, email=lee.email)
+    log_in(desk, user=lee)
     desk.goto("/mi/practice/")
     statement = page.locator("#statement")
     first = statement.inner_text()

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pathways.verification.recent import recent_authentication_required
+
 from . import deletion, export
 from .forms import DELETE_CONFIRMATION, AccountDeleteForm
 from .lockout import lockout_response
@@ -30,6 +32,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@recent_authentication_required  # a code too, for two-step accounts; the form below asks the password as before
 def account_delete(request: HttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None)
     only_admin_of = deletion.organisations_only_admin_of(user=request.user)

@@ -2,15 +2,19 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pathways.verification import second_step
+from pathways.verification.requirement import has_second_factor
+
 from . import selectors, services
-from .forms import EmailAuthenticationForm, InviteForm, JoinForm, ProfileForm, SignUpForm
+from .forms import EmailAuthenticationForm, InviteForm, JoinForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
+from .lockout import client_ip
 from .models import Role
 
 
@@ -18,17 +22,51 @@ class PathwaysLoginView(LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        """An account with two-step sign-in is not signed in by its password alone: the code comes next."""
+        user = form.get_user()
+        if has_second_factor(user):
+            return second_step.begin(self.request, user=user, next_url=self.get_success_url())
+        return super().form_valid(form)
+
 
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.person_sign_up(**form.cleaned_data)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.display_name}. This plan is yours: start wherever you like.")
-        return redirect("plans:plan")
+        # The same answer, after the same work, whether or not the address already has an account.
+        services.sign_up_request(**form.cleaned_data, ip=client_ip(request))
+        return redirect("people:sign_up_sent")
     return render(request, "people/sign_up.html", {"form": form})
+
+
+def sign_up_sent(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "people/sign_up_sent.html")
+
+
+def sign_up_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: a button to finish, so a mail scanner that opens links does not use it up."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    try:
+        if request.method != "POST":
+            services.sign_up_link_find(token=token)
+            return render(request, "people/sign_up_confirm.html")
+        user = services.sign_up_confirm(token=token)
+    except services.SignUpLinkUnavailable:
+        return render(request, "people/sign_up_link_unavailable.html", status=404)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, f"Welcome, {user.display_name}. This plan is yours: start wherever you like.")
+    return redirect("plans:plan")
+
+
+class PathwaysPasswordResetView(PasswordResetView):
+    """Django's reset page, with the email queued (same time either way) and limited per address and IP."""
+
+    form_class = QueuedPasswordResetForm
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:

@@ -3,10 +3,12 @@
 Every name and every word here was made up for Pathways; any likeness to real people is chance.
 """
 import random
+from base64 import b32encode
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.checkins import services as checkin_services
 from pathways.checkins.models import DailyCheckIn, RecoveryCheckIn
@@ -16,9 +18,16 @@ from pathways.circle.models import Access, Category
 from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
 from pathways.plans import services as plan_services
 from pathways.plans.models import Dimension, GoalStatus, Pathway, Plan, StrengthKind
+from pathways.verification import devices
 
 DEMO_ORGANISATION = "Riverbend Recovery Collective (demo)"
 DEMO_PASSWORD = "riverbend-demo-2026"
+
+# Demo staff must sign in with two steps like real staff. So that anyone can try the demo without setting up
+# a phone, all three share this published authenticator key (load_demo prints it, with recovery codes). It
+# opens only fictional demo accounts; a real deployment never has it.
+DEMO_AUTHENTICATOR_KEY = "98450b1436d4a2a5cb5f7574a4c91ed54ff68622"
+DEMO_RECOVERY_CODES_SHOWN = 3
 
 STAFF = [
     ("ada@demo.pathways.invalid", "Ada Demo", "Ada", "she/her", Role.ADMIN),
@@ -98,6 +107,7 @@ def load_demo() -> Organisation:
     for email, name, preferred, pronouns, role in STAFF:
         staff[preferred] = _account(organisation, email, name, preferred, pronouns)
         Membership.objects.create(organisation=organisation, user=staff[preferred], role=role)
+        _demo_authenticator(staff[preferred])
     people = {person["preferred"]: _load_person(organisation, person) for person in PEOPLE}
     # Pat shares her plan with Sam (who may suggest); Jo lets Lee see his plan and safety plan.
     for person, supporter, items in [
@@ -157,6 +167,30 @@ def _load_checkins(person: User, *, days: int) -> None:
             person=person, answers={item: min(4, level + rng.randint(0, 1)) for item in ITEM_IDS},
             dimension_ratings={d.value: min(10, 2 * level + rng.randint(0, 3)) for d in Dimension})
         RecoveryCheckIn.objects.filter(pk=checkin.pk).update(taken_at=timezone.now() - timedelta(days=30 * months_ago))
+
+
+def _demo_authenticator(user: User) -> None:
+    """The shared demo key, unless the account has an app of its own (or a demo loaded before this existed)."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name=devices.APP_NAME, key=DEMO_AUTHENTICATOR_KEY, confirmed=True)
+
+
+def demo_authenticator_secret() -> str:
+    """The demo staff's key as authenticator apps take it typed in (base32, in groups of four)."""
+    secret = b32encode(bytes.fromhex(DEMO_AUTHENTICATOR_KEY)).decode()
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+@transaction.atomic
+def demo_recovery_codes() -> list[tuple[str, list[str]]]:
+    """Fresh recovery codes for each demo staff account (the earlier ones stop working), a few of each shown."""
+    shown = []
+    for email, *_ in STAFF:
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            _demo_authenticator(user)
+            shown.append((email, devices.recovery_codes_replace(user=user)[:DEMO_RECOVERY_CODES_SHOWN]))
+    return shown
 
 
 def demo_accounts() -> list[tuple[str, str]]:

@@ -3,9 +3,10 @@ import re
 
 from django.core.management import call_command
 
+from conftest import totp_code
 from pathways.people.models import Membership, Role, User
 from pathways.plans.models import PlanPathway, Win
-from pathways.web.demo import DEMO_PASSWORD, PEOPLE
+from pathways.web.demo import DEMO_PASSWORD, PEOPLE, demo_authenticator_secret
 
 
 def test_demo_data_loads_once_with_staff_and_people_on_different_pathways(db, capsys):
@@ -33,7 +34,19 @@ def test_demo_accounts_can_log_in(client, db):
 def test_demo_supporters_see_only_what_demo_people_share(client, db):
     call_command("load_demo")
     assert client.post("/account/login/", {"username": "sam@demo.pathways.invalid", "password": DEMO_PASSWORD}).status_code == 302
+    sam = User.objects.get(email="sam@demo.pathways.invalid")
+    assert client.post("/account/login/code/", {"code": totp_code(sam.totpdevice_set.get())}).status_code == 302
     body = client.get("/people/").content.decode()
     main = body[body.index("<main"):body.index("</main>")]  # not the page's random CSRF token, which once held "Jo"
     names = set(re.findall(r"\b(Pat|Jo|Rue)\b", main))
     assert names == {"Pat"}
+
+
+def test_demo_staff_can_sign_in_without_a_phone_with_a_printed_recovery_code(client, db, capsys):
+    call_command("load_demo")
+    printed = capsys.readouterr().out
+    assert demo_authenticator_secret() in printed
+    code = re.search(r"lee@demo\.pathways\.invalid\s+(\S+)", printed.split("recovery codes")[1]).group(1)
+    client.post("/account/login/", {"username": "lee@demo.pathways.invalid", "password": DEMO_PASSWORD})
+    assert client.post("/account/login/code/", {"code": code}).status_code == 302
+    assert client.get("/people/").status_code == 200

@@ -1,7 +1,14 @@
 """Load the fictional demo programme, once."""
 from django.core.management.base import BaseCommand
 
-from pathways.web.demo import DEMO_PASSWORD, demo_accounts, demo_exists, load_demo
+from pathways.web.demo import (
+    DEMO_PASSWORD,
+    demo_accounts,
+    demo_authenticator_secret,
+    demo_exists,
+    demo_recovery_codes,
+    load_demo,
+)
 
 
 class Command(BaseCommand):
@@ -16,3 +23,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, role in demo_accounts():
             self.stdout.write(f"  {email:32} {role}")
+        self.stdout.write("Staff accounts sign in with two steps. Add this key to any authenticator app "
+                          f"(time-based, 6 digits): {demo_authenticator_secret()}")
+        self.stdout.write("Or, without a phone, type one of these recovery codes (each works once; new ones "
+                          "are printed every time this runs):")
+        for email, codes in demo_recovery_codes():
+            self.stdout.write(f"  {email:32} {'  '.join(codes)}")

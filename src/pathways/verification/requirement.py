@@ -1,0 +1,26 @@
+"""Who must use two-step sign-in: every account that can see other people's data.
+
+That is staff of an organisation (peer supporters, professionals, admins), Django staff and superusers,
+and anyone who is in a person's circle now. A person in recovery may turn it on for themselves.
+PATHWAYS_MFA_REQUIRED_FOR_STAFF=0 turns the requirement off (two-step sign-in stays available to all).
+"""
+from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pathways.circle.models import CircleMember
+from pathways.people.models import STAFF_ROLES, Membership
+
+
+def second_factor_required(user) -> bool:
+    if not settings.PATHWAYS_MFA_REQUIRED_FOR_STAFF or not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists():
+        return True
+    return CircleMember.objects.filter(supporter=user, removed_at__isnull=True).exists()
+
+
+def has_second_factor(user) -> bool:
+    """An authenticator app confirmed with a code. Recovery codes alone do not count: they come with it."""
+    return user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
