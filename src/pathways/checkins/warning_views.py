@@ -5,7 +5,7 @@ Thin: parse, call one selector or service, render or redirect. Every page here i
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -177,6 +177,8 @@ def note_not_now(request: HttpRequest, nudge_id: int) -> HttpResponse:
     nudge = selectors.warning_nudge_get(nudge_id=nudge_id, viewer=request.user)
     services.warning_nudge_seen(nudge=nudge)
     target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
+    # A path of ours, sent as it is: redirect() would try an unknown string as a view name and fail with a 500.
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                                             request.is_secure()):
+        return HttpResponseRedirect(target)
     return redirect(_plan_url())

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pathways.people.models import User
+from pathways.verification.recent import recent_authentication_required  # consent changes: confirm it is you
 
 from . import selectors, services
 from .forms import CircleInviteForm, EmergencyAccessForm, GrantForm, LogFilterForm, StaffChoiceForm, SupporterJoinForm
@@ -61,6 +62,7 @@ def invitation_withdraw(request: HttpRequest, invitation_id: int) -> HttpRespons
 
 @login_required
 @require_POST
+@recent_authentication_required
 def staff_add(request: HttpRequest) -> HttpResponse:
     form = _staff_form(request, request.POST)
     if form is None or not form.is_valid():
@@ -74,6 +76,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@recent_authentication_required
 def member_remove(request: HttpRequest, member_id) -> HttpResponse:
     member = selectors.member_get(member_public_id=member_id, viewer=request.user)
     services.member_remove(member=member)
@@ -82,6 +85,7 @@ def member_remove(request: HttpRequest, member_id) -> HttpResponse:
 
 
 @login_required
+@recent_authentication_required
 def grant_new(request: HttpRequest, member_id) -> HttpResponse:
     member = selectors.member_get(member_public_id=member_id, viewer=request.user)
     form = GrantForm(request.POST or None)
@@ -104,7 +108,7 @@ def grant_detail(request: HttpRequest, grant_id) -> HttpResponse:
     grant = selectors.grant_get(grant_public_id=grant_id, viewer=request.user)
     return render(request, "circle/grant_detail.html", {
         "grant": grant, "is_person": grant.person_id == request.user.pk,
-        "consent_text": render_to_string("circle/grant.txt", {"grant": grant}),  # escaped when shown
+        "consent_text": render_to_string("circle/grant.txt", {"grant": grant}),  # force-escaped when shown
     })
 
 
@@ -119,6 +123,7 @@ def grant_download(request: HttpRequest, grant_id) -> HttpResponse:
 
 @login_required
 @require_POST
+@recent_authentication_required
 def grant_revoke(request: HttpRequest, grant_id) -> HttpResponse:
     grant = selectors.grant_get(grant_public_id=grant_id, viewer=request.user)
     if grant.person_id != request.user.pk:  # the recipient may read a grant, never revoke it

@@ -32,9 +32,12 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_POST
 def notification_mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
-    services.mark_read(recipient=request.user, notification_ids=ids or None)
-    messages.success(request, "Marked as read." if ids else "All marked as read.")
+    values = request.POST.getlist("notification")
+    # Only ids a database column can hold ("²" is a digit to isdigit(), 10**30 overflows the column); a post
+    # that names notifications, even wrongly, never marks them all.
+    ids = [int(value) for value in values if value.isascii() and value.isdigit() and len(value) <= 18]
+    services.mark_read(recipient=request.user, notification_ids=ids if values else None)
+    messages.success(request, "Marked as read." if values else "All marked as read.")
     return redirect("notifications:list")
 
 

@@ -1,7 +1,8 @@
 """Plan pages. Thin: each parses the request, calls one selector or service, and renders."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +14,7 @@ from pathways.circle.selectors import person_by_public_id
 from . import selectors, services
 from .forms import (
     AcceptSuggestionForm,
-    GoalForm,
+    GoalEditForm,
     GoalStatusForm,
     MeaningForm,
     NewGoalForm,
@@ -30,8 +31,10 @@ from .models import Dimension
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Return to the page the form was on, if it is one of ours."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
+    # A path of ours, sent as it is: redirect() would try an unknown string as a view name and fail with a 500.
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                                             request.is_secure()):
+        return HttpResponseRedirect(target)
     return redirect(default)
 
 
@@ -117,14 +120,23 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
 @login_required
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Action.WRITE)
-    form = GoalForm(request.POST or None, instance=goal)
+    form = GoalEditForm(request.POST or None, instance=goal, initial={"version": services.goal_version(goal)})
+    context = {"form": form, "heading": "Change this goal", "back_url": goal_url(goal)}
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in services.GOAL_FIELDS}
-        goal.refresh_from_db()  # the form wrote into the instance; compare against what is stored
-        services.goal_update(goal=goal, actor=request.user, **changes)
+        try:
+            services.goal_update(goal=goal, actor=request.user, expected_version=form.cleaned_data["version"] or None,
+                                 **changes)
+        except services.GoalChangedElsewhere as conflict:
+            # What they typed stays in the form; saving again now (with the newer version) keeps theirs.
+            data = request.POST.copy()
+            data["version"] = services.goal_version(conflict.current)
+            context["form"] = GoalEditForm(data, instance=goal)
+            context["saved_meanwhile"] = conflict.current
+            return render(request, "plans/goal_form.html", context, status=409)
         messages.success(request, "Saved your goal.")
         return redirect("plans:goal", goal_id=goal.pk)
-    return render(request, "plans/goal_form.html", {"form": form, "heading": "Change this goal", "back_url": goal_url(goal)})
+    return render(request, "plans/goal_form.html", context)
 
 
 @login_required
@@ -262,8 +274,12 @@ def suggestion_answer(request: HttpRequest, suggestion_id: int) -> HttpResponse:
         messages.success(request, "Declined. Your plan is unchanged.")
         return redirect("plans:plan")
     if request.method == "POST" and form.is_valid():
-        services.suggestion_accept(suggestion=suggestion, actor=request.user, text=form.cleaned_data["text"],
-                                   why=form.cleaned_data["why"], dimension=form.cleaned_data["dimension"])
+        try:
+            services.suggestion_accept(suggestion=suggestion, actor=request.user, text=form.cleaned_data["text"],
+                                       why=form.cleaned_data["why"], dimension=form.cleaned_data["dimension"])
+        except ValidationError as error:  # answered already (another tab, a second press): nothing to do twice
+            messages.info(request, error.messages[0])
+            return redirect("plans:plan")
         messages.success(request, "Added to your plan.")
         return redirect("plans:plan")
     return render(request, "plans/suggestion_answer.html", {"suggestion": suggestion, "form": form})
