@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str, persistent_secret
+from .env import env_bool, env_int, env_list, env_str, new_fernet_key, persistent_secret
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SRC_DIR.parent.parent
@@ -19,6 +19,11 @@ PRODUCTION = PATHWAYS_ENV == "production"
 DEBUG = env_bool("PATHWAYS_DEBUG", False)
 # In production nothing is generated or assumed: the key and the host names must be given.
 SECRET_KEY = env_str("PATHWAYS_SECRET_KEY") or ("" if PRODUCTION else persistent_secret(DATA_DIR / "secret_key"))
+# Keys for the free-text fields encrypted at rest (pathways.vault), kept apart from the database: newest first,
+# comma- or line-separated; the first encrypts, all decrypt. See "Encryption at rest" in the README.
+_field_keys = env_str("PATHWAYS_FIELD_KEYS") or (
+    "" if PRODUCTION else persistent_secret(DATA_DIR / "field_keys", make=new_fernet_key))
+PATHWAYS_FIELD_KEYS = [key.strip() for key in _field_keys.replace("\n", ",").split(",") if key.strip()]
 ALLOWED_HOSTS = env_list("PATHWAYS_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("PATHWAYS_CSRF_TRUSTED_ORIGINS")
 
@@ -41,6 +46,12 @@ INSTALLED_APPS = [
     "pathways.safety",
     "pathways.mi.web",
     "pathways.signins",
+    "pathways.vault",
+    # Two-step sign-in (authenticator app + recovery codes) and re-authentication: pathways/verification.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "pathways.verification",
 ]
 
 MIDDLEWARE = [
@@ -51,8 +62,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # is this session verified with a code; right after auth
     "django.contrib.messages.middleware.MessageMiddleware",
     "pathways.signins.middleware.SessionLimitsMiddleware",  # idle and age limits; after auth and messages
+    "pathways.verification.middleware.SecondFactorRequiredMiddleware",  # after the limits: a live session
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -116,6 +129,18 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 PATHWAYS_SESSION_IDLE_MINUTES = max(1, env_int("PATHWAYS_SESSION_IDLE_MINUTES", 30))
 PATHWAYS_SESSION_MAX_HOURS = max(1, env_int("PATHWAYS_SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_AGE = PATHWAYS_SESSION_MAX_HOURS * 60 * 60
+# Confirmation messages quote typed text: kept in an encrypted cookie only, never in the session table.
+MESSAGE_STORAGE = "pathways.vault.messages.EncryptedCookieStorage"
+
+# --- Two-step sign-in and re-authentication (pathways/verification) ----------------------------
+# Accounts that can see other people's data (staff roles, Django staff, anyone in a person's circle) must
+# set up an authenticator app before anything else; PATHWAYS_MFA_REQUIRED_FOR_STAFF=0 turns that off (it
+# stays available to everyone). Sensitive changes ask for the password (and a code) again when this session
+# signed in or confirmed more than PATHWAYS_REAUTH_MINUTES ago.
+PATHWAYS_MFA_REQUIRED_FOR_STAFF = env_bool("PATHWAYS_MFA_REQUIRED_FOR_STAFF", True)
+PATHWAYS_REAUTH_MINUTES = max(1, env_int("PATHWAYS_REAUTH_MINUTES", 10))
+OTP_TOTP_ISSUER = "Pathways"  # the name the authenticator app shows
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an app's secret key
 
 # --- Login protection (django-axes) ---------------------------------------------------------
 # Failed logins are counted per email address + IP address: at PATHWAYS_LOGIN_FAILURE_LIMIT that pair is refused
@@ -193,6 +218,10 @@ if PRODUCTION:
                          "value, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`")
     elif len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         _problems.append("PATHWAYS_SECRET_KEY is too weak; use at least 50 random characters")
+    if not PATHWAYS_FIELD_KEYS:
+        _problems.append("PATHWAYS_FIELD_KEYS (or PATHWAYS_FIELD_KEYS_FILE) is not set; the free-text fields are "
+                         "encrypted with it, so keep it apart from the database and its backups; make one with "
+                         "`manage.py rotate_field_keys --generate`")
     if not ALLOWED_HOSTS:
         _problems.append("PATHWAYS_ALLOWED_HOSTS is not set; list the host names Pathways is served at, "
                          "comma-separated, e.g. pathways.example.org")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("pathways.people.urls")),
     path("account/sessions/", include("pathways.signins.urls")),
+    path("account/", include("pathways.verification.urls")),
     *account_urlpatterns,
     path("plan/", include("pathways.plans.urls")),
     path("circle/", include("pathways.circle.urls")),

@@ -61,7 +61,7 @@ from pathways.mi.web.models import SavedTranscript
 from pathways.notifications.models import Notification, ReminderSetting
 from pathways.notifications.services import notify
 from pathways.people import services as people
-from pathways.people.models import Membership, OrganisationInvitation, Role, User
+from pathways.people.models import Membership, OrganisationInvitation, PendingSignUp, Role, User, token_digest
 from pathways.plans import services as plans
 from pathways.plans.models import Goal, Pathway, Plan, PlanChange, Step, Strength, Suggestion
 from pathways.safety import services as safety
@@ -262,10 +262,11 @@ def _world(django_db_setup, django_db_blocker):
     # Every test's writes are rolled back, the sessions' "last active" too, so the idle limit is lifted
     # for the module's run (the limits have their own tests in pathways/signins). Every role tries to delete
     # an account with Pat's password from one address, so the per-address login pause is lifted too (it has
-    # its own tests in pathways/people).
+    # its own tests in pathways/people). Signing in counts as confirming it is you for the listed changes, for
+    # the same reason (pathways/verification has its own tests of the re-authentication window).
     with django_db_blocker.unblock(), transaction.atomic(), override_settings(
             PASSWORD_HASHERS=FAST_HASHERS, PATHWAYS_SESSION_IDLE_MINUTES=24 * 60,
-            PATHWAYS_LOGIN_IP_FAILURE_LIMIT=10_000):
+            PATHWAYS_LOGIN_IP_FAILURE_LIMIT=10_000, PATHWAYS_REAUTH_MINUTES=24 * 60):
         scenario = build_scenario()
         clients = {role: _client_for(role, scenario) for role in ROLES}
         cookies = {role: {name: morsel.value for name, morsel in client.cookies.items()}
@@ -444,6 +445,14 @@ def pats_other_session(s):
     return {"session_id": row.public_id}
 
 
+def a_sign_up_link(s):
+    """A link to finish signing up, as the worker emails it (GET only: finishing uses it up)."""
+    token = "matrix-sign-up-link-token"
+    PendingSignUp.objects.get_or_create(token_digest=token_digest(token), defaults={
+        "email": "newcomer@matrix.example", "password_hash": "!", "expires_at": timezone.now() + timedelta(hours=1)})
+    return {"token": token}
+
+
 OWN_PLAN = dict(who=PLAN_HOLDERS)  # the viewer's own plan: Pat sees hers, Rue hers, anyone else 404
 PUBLIC_REDIRECTING = frozenset({200, 302})  # the signed-out page, or off to where a signed-in account works
 
@@ -469,11 +478,26 @@ MATRIX: dict[str, Case] = {
     # password (28 failures from one address, under the 30 that would pause it), and Pat's record must be
     # untouched before Pat goes last.
     "my_data": Case(who=SIGNED_IN),
-    "my_data_download": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(POST(),)),
+    # A supporter's own download lists the circles they are (or were) in, naming whose, and the consents given
+    # to them: Pat's name, never her record.
+    "my_data_download": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(POST(),), name_ok_for=frozenset(CIRCLE)),
     "account_delete": Case(who=SIGNED_IN, ok=frozenset({200, 302}), tries=(GET, POST(lambda s: {
         "password": PASSWORD, "confirmation": "delete my account"}))),
     "account_deleted": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
+    # Two-step sign-in, confirming it is you, and a new email address: each acts on the signed-in account only
+    # (no id in the URLs). The code step answers a password typed a moment ago in the same session; with none,
+    # a signed-in account is sent home. An email link nobody sent is refused the same way for everyone.
+    "verification:login_code": Case(who=SIGNED_IN, ok=frozenset({302})),
+    "verification:confirm": Case(who=SIGNED_IN),
+    "verification:two_factor": Case(who=SIGNED_IN),
+    "verification:set_up": Case(who=SIGNED_IN),
+    "verification:recovery_codes": Case(who=SIGNED_IN, ok=frozenset({200, 302}), tries=(POST(),)),
+    "verification:turn_off": Case(who=SIGNED_IN, tries=(POST(),)),
+    "verification:email_change": Case(who=SIGNED_IN, tries=(GET, POST(lambda s: {"email": "new@matrix.example"}))),
+    "verification:email_confirm": Case(who=EVERYONE, ok=frozenset({404}), kwargs=lambda s: {"token": "made-up"}),
     "people:sign_up": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
+    "people:sign_up_sent": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
+    "people:sign_up_confirm": Case(who=EVERYONE, kwargs=a_sign_up_link, ok=PUBLIC_REDIRECTING),
     "people:join": Case(who=EVERYONE, kwargs=lambda s: {"token": s.org_invitation_token}),
     "people:profile": Case(who=SIGNED_IN, shows_marker_to=PAT),
     "people:organisations": Case(who=SIGNED_IN, ok=PUBLIC_REDIRECTING),
