@@ -274,4 +274,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PATHWAYS_LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; its lockouts, the part an operator acts on, come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
