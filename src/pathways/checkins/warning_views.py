@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from pathways.web.redirects import path_on_this_site
 
 from . import selectors, services
 from .forms import SharingForm, TriggerForm, WarningSignForm, WatchForm
@@ -176,9 +177,5 @@ def note(request: HttpRequest, nudge_id: int) -> HttpResponse:
 def note_not_now(request: HttpRequest, nudge_id: int) -> HttpResponse:
     nudge = selectors.warning_nudge_get(nudge_id=nudge_id, viewer=request.user)
     services.warning_nudge_seen(nudge=nudge)
-    target = request.POST.get("next")
-    # A path of ours, sent as it is: redirect() would try an unknown string as a view name and fail with a 500.
-    if target and target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                                             request.is_secure()):
-        return HttpResponseRedirect(target)
-    return redirect(_plan_url())
+    target = path_on_this_site(request, request.POST.get("next"))
+    return HttpResponseRedirect(target) if target else redirect(_plan_url())

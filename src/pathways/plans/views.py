@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pathways.circle.policy import Action, Category, can
 from pathways.circle.selectors import person_by_public_id
+from pathways.web.redirects import path_on_this_site
 
 from . import selectors, services
 from .forms import (
@@ -30,12 +30,8 @@ from .models import Dimension
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Return to the page the form was on, if it is one of ours."""
-    target = request.POST.get("next") or request.GET.get("next")
-    # A path of ours, sent as it is: redirect() would try an unknown string as a view name and fail with a 500.
-    if target and target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                                             request.is_secure()):
-        return HttpResponseRedirect(target)
-    return redirect(default)
+    target = path_on_this_site(request, request.POST.get("next") or request.GET.get("next"))
+    return HttpResponseRedirect(target) if target else redirect(default)
 
 
 @login_required

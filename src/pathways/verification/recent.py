@@ -18,11 +18,11 @@ from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 
 from pathways.people.lockout import lockout_response
+from pathways.web.redirects import path_on_this_site
 
 from .forms import ConfirmItsYouForm
 
@@ -51,12 +51,7 @@ def is_recent(request: HttpRequest) -> bool:
 
 def safe_next(request: HttpRequest, value: str | None) -> str:
     """A path on this site only: anything else (another site, a scheme, `//host`) goes home instead."""
-    value = (value or "").strip()
-    if (value.startswith("/") and not value.startswith(("//", "/\\"))
-            and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                require_https=request.is_secure())):
-        return value
-    return reverse("home")
+    return path_on_this_site(request, value) or reverse("home")
 
 
 def confirm_url(path: str) -> str:
