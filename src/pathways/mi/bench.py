@@ -4,8 +4,10 @@ Prints one `name: value unit` line per figure (the form `make bench` collects):
 
 * quality — 5-fold cross-validation grouped by video on the AnnoMI training files: macro-F1 of the four
   counsellor codes and of the three kinds of client talk, F1 per class, and accuracy of open/closed and
-  simple/complex (judged where the main code was right). Each fold refits vocabularies and classifiers on the
-  other folds with the shipped encoder, so the figures describe exactly the model that ships.
+  simple/complex (judged where the main code was right). Each fold repeats what `python -m pathways.mi.train`
+  does, on the other folds' videos only: it fine-tunes the encoder, exports and quantises it, and fits the
+  vocabularies and classifiers; so the figures describe the model that ships, never one that saw the fold.
+  This part needs the training environment (PyTorch): run it as `make bench` does, with `.venv-train`.
 * speed — utterances per second for whole transcripts through `code_utterances` (tokenising, encoder,
   classifiers), model load time in a fresh process, and peak memory of this process.
 """
@@ -28,8 +30,10 @@ def _print(name: str, value: float, unit: str) -> None:
     print(f"{name}: {value:.3f} {unit}" if unit != "utt/s" else f"{name}: {value:.0f} {unit}", flush=True)
 
 
-def quality(corpus: training.Corpus, embeddings, folds: int) -> None:
-    scores = training.cross_validate(corpus, embeddings, folds)
+def quality(corpus: training.Corpus, folds: int) -> None:
+    from pathways.mi.train import tuned_embeddings
+
+    scores = training.cross_validate(corpus, lambda rows: tuned_embeddings(corpus, rows), folds)
     for head, label in ((COUNSELLOR, "counsellor"), (PERSON, "client_talk")):
         _print(f"mi_{label}_macro_f1", scores[head].macro_f1, "F1")
         for name, f1 in scores[head].per_class.items():
@@ -69,9 +73,7 @@ def main(argv=None) -> None:
         sys.exit(f"The AnnoMI training files are not in {args.data}; pass --data DIR.")
     corpus = training.load_corpus(args.data)
     speed(corpus)
-    from pathways.mi.coder import get_model
-
-    quality(corpus, get_model().encoder.embed(corpus.texts), args.folds)
+    quality(corpus, args.folds)
     _print("mi_cross_validation_peak_memory_mb", _peak_mb(), "MB")
 
 

