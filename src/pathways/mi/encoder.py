@@ -21,16 +21,13 @@ WIDTH = 4 * 384
 class Encoder:
     def __init__(self, model_dir: Path = MODEL_DIR, threads: int | None = None):
         import onnxruntime
-        from tokenizers import Tokenizer
 
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
         self.session = onnxruntime.InferenceSession(
             str(model_dir / "encoder.onnx"), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.tokenizer.no_padding()
+        self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text. Texts are batched by length, so little time goes on padding."""
@@ -46,6 +43,16 @@ class Encoder:
                 mask[row, :len(tokens)] = 1
             out[batch] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return out
+
+
+def load_tokenizer(path: Path):
+    """The tokenizer as the encoder uses it, at training and at run time alike: truncated, never padded."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
 
 
 def _batches(order: list[int], encodings) -> list[list[int]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from pathways.mi.codes import COUNSELLOR, PERSON
-from pathways.mi.encoder import MAX_TOKENS
+from pathways.mi.encoder import load_tokenizer
 
 EPOCHS = 3
 LEARNING_RATE = 8e-5
@@ -53,12 +53,12 @@ def pooled(bert, input_ids, attention_mask):
 
 def _labels(corpus, rows) -> dict[str, tuple[list[str], np.ndarray]]:
     """For each task, its classes and one class index per row (-1 where the task does not apply)."""
-    from pathways.mi.training import task_rows
+    from pathways.mi.training import task_labels, task_rows
 
     labelled = {}
     for task in TASKS:
         chosen = task_rows(corpus, task, rows)
-        values = [corpus.codes[i] if task in (COUNSELLOR, PERSON) else corpus.subcodes[i] for i in chosen]
+        values = task_labels(corpus, task, chosen)
         classes = sorted(set(values))
         index = np.full(len(corpus), -1)
         index[chosen] = [classes.index(v) for v in values]
@@ -91,15 +91,6 @@ def _padded(encodings, batch):
     return ids, mask
 
 
-def tokenize(texts):
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(base_folder() / "tokenizer.json"))
-    tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.no_padding()
-    return tokenizer.encode_batch(list(texts))
-
-
 def finetune(corpus, rows: np.ndarray, seed: int = 0):
     """Fine-tune a fresh copy of the base encoder on `rows` of the corpus; returns the encoder (eval mode)."""
     import torch
@@ -113,7 +104,7 @@ def finetune(corpus, rows: np.ndarray, seed: int = 0):
                                  for task, (classes, _) in labelled.items()})
     losses = _weighted_losses(labelled)
     targets = {task: torch.tensor(index) for task, (_, index) in labelled.items()}
-    encodings = tokenize(corpus.texts)
+    encodings = load_tokenizer(base_folder() / "tokenizer.json").encode_batch(list(corpus.texts))
     lengths = [len(e.ids) for e in encodings]
     parameters = list(bert.parameters()) + list(heads.parameters())
     optimiser = torch.optim.AdamW(parameters, lr=LEARNING_RATE, weight_decay=0.01)

@@ -87,6 +87,11 @@ def task_rows(corpus: Corpus, head: str, within: np.ndarray) -> np.ndarray:
     return np.array(keep, dtype=int)
 
 
+def task_labels(corpus: Corpus, head: str, chosen: np.ndarray) -> list[str]:
+    """What a head should answer for each of `chosen`: the main code, or for a subcode head the subcode."""
+    return [corpus.codes[i] if head in (COUNSELLOR, PERSON) else corpus.subcodes[i] for i in chosen]
+
+
 HEADS = (COUNSELLOR, PERSON, "question", "reflection", INPUT)
 
 
@@ -100,7 +105,7 @@ def fit(corpus: Corpus, embeddings: np.ndarray, rows: np.ndarray):
     fitted = {}
     for head in HEADS:
         chosen = task_rows(corpus, head, rows)
-        labels = [corpus.codes[i] if head in (COUNSELLOR, PERSON) else corpus.subcodes[i] for i in chosen]
+        labels = task_labels(corpus, head, chosen)
         estimator = _classifier().fit(matrix[[position[i] for i in chosen]], labels)
         fitted[head] = Head.from_estimator(estimator)
     return text_features, fitted
