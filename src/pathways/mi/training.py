@@ -149,13 +149,12 @@ def _score(corpus: Corpus, predicted) -> dict[str, Scores]:
     for head in HEADS:
         rows = task_rows(corpus, head, np.arange(len(corpus)))
         if head in (COUNSELLOR, PERSON):
-            truth = [corpus.codes[i] for i in rows]
             guess = [predicted[i].code for i in rows]
         else:
             # Subcodes are judged where the model also gave the right main code, as a coder would be.
             rows = [i for i in rows if predicted[i].code == head]
-            truth = [corpus.subcodes[i] for i in rows]
             guess = [predicted[i].subcode for i in rows]
+        truth = task_labels(corpus, head, rows)
         labels = sorted(set(truth))
         per_class = f1_score(truth, guess, labels=labels, average=None, zero_division=0)
         results[head] = Scores(float(f1_score(truth, guess, labels=labels, average="macro", zero_division=0)),
