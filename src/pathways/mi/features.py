@@ -10,17 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pathways.mi.tfidf import Vocabulary
 
 NEIGHBOUR_WEIGHT = 0.5  # the words around a turn count for less than its own
-
-
-def _word_vectorizer(**kwargs) -> TfidfVectorizer:
-    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, **kwargs)
-
-
-def _char_vectorizer(**kwargs) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, **kwargs)
 
 
 @dataclass
@@ -56,15 +49,14 @@ def _rows_around(matrix: np.ndarray, where: np.ndarray) -> np.ndarray:
 class TextFeatures:
     """TF-IDF of a turn (words and letter groups) and of the words of its neighbours."""
 
-    PARTS = ("words", "letters", "before", "after")
+    # part: (what it counts, n-gram lengths, fewest texts a term must appear in, most terms kept)
+    SETTINGS = {"words": ("word", (1, 2), 2, 20000),
+                "letters": ("char_wb", (2, 5), 3, 40000),
+                "before": ("word", (1, 2), 2, 10000),
+                "after": ("word", (1, 2), 2, 10000)}
 
-    def __init__(self, vectorizers: dict[str, TfidfVectorizer] | None = None):
-        self.vectorizers = vectorizers or {
-            "words": _word_vectorizer(min_df=2, max_features=20000),
-            "letters": _char_vectorizer(min_df=3, max_features=40000),
-            "before": _word_vectorizer(min_df=2, max_features=10000),
-            "after": _word_vectorizer(min_df=2, max_features=10000),
-        }
+    def __init__(self, vocabularies: dict[str, Vocabulary] | None = None):
+        self.vocabularies = vocabularies or {}
 
     def _inputs(self, texts, neighbours):
         return {"words": texts, "letters": texts,
@@ -72,32 +64,22 @@ class TextFeatures:
 
     def fit(self, texts: Sequence[str], neighbours: Neighbours) -> "TextFeatures":
         for part, values in self._inputs(texts, neighbours).items():
-            self.vectorizers[part].fit(values)
+            self.vocabularies[part] = Vocabulary.fit(values, *self.SETTINGS[part])
         return self
 
     def transform(self, texts: Sequence[str], neighbours: Neighbours):
         inputs = self._inputs(texts, neighbours)
-        blocks = [self.vectorizers[part].transform(inputs[part]) for part in self.PARTS]
+        blocks = [self.vocabularies[part].transform(inputs[part]) for part in self.SETTINGS]
         blocks[2] = blocks[2] * NEIGHBOUR_WEIGHT
         blocks[3] = blocks[3] * NEIGHBOUR_WEIGHT
         return hstack(blocks)
 
     def to_dict(self) -> dict:
-        return {part: {"params": {k: v for k, v in vec.get_params().items() if k != "dtype"},
-                       "vocabulary": {term: int(i) for term, i in vec.vocabulary_.items()},
-                       "idf": vec.idf_.tolist()}
-                for part, vec in self.vectorizers.items()}
+        return {part: vocabulary.to_dict() for part, vocabulary in self.vocabularies.items()}
 
     @classmethod
     def from_dict(cls, data: dict) -> "TextFeatures":
-        vectorizers = {}
-        for part, saved in data.items():
-            params = dict(saved["params"], vocabulary=saved["vocabulary"], max_features=None, min_df=1)
-            params["ngram_range"] = tuple(params["ngram_range"])
-            vec = TfidfVectorizer(**params)
-            vec.idf_ = np.asarray(saved["idf"])
-            vectorizers[part] = vec
-        return cls(vectorizers)
+        return cls({part: Vocabulary.from_dict(saved) for part, saved in data.items()})
 
 
 # How the last question in a turn opens: "do you…?" asks for a yes or no, "what…?" for the person's own words.

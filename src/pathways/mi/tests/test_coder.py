@@ -87,14 +87,16 @@ def test_the_encoder_pools_to_unit_length_layers():
     assert np.allclose(norms, 1, atol=0.02)
 
 
-def test_coding_needs_no_pytorch_and_downloads_nothing():
+def test_coding_needs_no_pytorch_or_scikit_learn_and_downloads_nothing():
+    # scikit-learn alone takes most of a second to import, against a 2-second budget for loading the model.
     script = ("import sys, socket\n"
               "def refuse(*a, **k): raise OSError('no network for the analyzer')\n"
               "socket.socket.connect = refuse\n"
               "from pathways.mi.coder import code_utterances\n"
               "from pathways.mi.transcript import Utterance\n"
               "print(code_utterances([Utterance(0, 'counsellor', 'How are you?')])[0].code)\n"
-              "assert 'torch' not in sys.modules and 'transformers' not in sys.modules\n")
+              "assert 'torch' not in sys.modules and 'transformers' not in sys.modules\n"
+              "assert 'sklearn' not in sys.modules\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(SRC), "HF_HUB_OFFLINE": "0"})
     assert result.returncode == 0, result.stderr
