@@ -7,42 +7,58 @@ Middle layers keep more of the form of a sentence (a question, a "sounds like…
 together they coded better than the last layer alone in grouped cross-validation. Weights are quantised to
 int8 to keep the file small.
 """
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 MODEL_DIR = Path(__file__).parent / "model"
 MAX_TOKENS = 128
-TOKENS_PER_BATCH = 512  # padded tokens per run: small batches of similar length waste least on padding
+TOKENS_PER_BATCH = 128  # padded tokens per run: small batches of similar length waste least on padding
 WIDTH = 4 * 384
 
 
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)  # the cores this process may use, where the OS says
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
 class Encoder:
-    def __init__(self, model_dir: Path = MODEL_DIR, threads: int | None = None):
+    """Each batch runs on one core, and batches run side by side, one per core: batches this small go
+    faster so than when ONNX Runtime splits each across the cores (1.4 times the throughput on two cores;
+    README, "Listening feedback")."""
+
+    def __init__(self, model_dir: Path = MODEL_DIR):
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
         self.session = onnxruntime.InferenceSession(
             str(model_dir / "encoder.onnx"), options, providers=["CPUExecutionProvider"])
         self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
+        self.workers = _cores()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text. Texts are batched by length, so little time goes on padding."""
         encodings = self.tokenizer.encode_batch(list(texts))
+        batches = _batches(sorted(range(len(texts)), key=lambda i: len(encodings[i].ids)), encodings)
         out = np.zeros((len(texts), WIDTH), dtype=np.float32)
-        for batch in _batches(sorted(range(len(texts)), key=lambda i: len(encodings[i].ids)), encodings):
-            longest = len(encodings[batch[-1]].ids)
-            ids = np.zeros((len(batch), longest), dtype=np.int64)
-            mask = np.zeros((len(batch), longest), dtype=np.int64)
-            for row, i in enumerate(batch):
-                tokens = encodings[i].ids
-                ids[row, :len(tokens)] = tokens
-                mask[row, :len(tokens)] = 1
-            out[batch] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        with ThreadPoolExecutor(self.workers) as pool:  # ONNX Runtime lets go of the GIL while it runs
+            runs = pool.map(self._run, [[encodings[i].ids for i in batch] for batch in batches])
+            for batch, rows in zip(batches, runs, strict=True):
+                out[batch] = rows
         return out
+
+    def _run(self, token_ids: list[list[int]]) -> np.ndarray:
+        ids = np.zeros((len(token_ids), max(map(len, token_ids))), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, tokens in enumerate(token_ids):
+            ids[row, :len(tokens)] = tokens
+            mask[row, :len(tokens)] = 1
+        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
 
 def load_tokenizer(path: Path):

@@ -87,6 +87,15 @@ def test_the_encoder_pools_to_unit_length_layers():
     assert np.allclose(norms, 1, atol=0.02)
 
 
+def test_rows_come_back_in_the_order_of_the_texts_from_batches_run_side_by_side():
+    # Every text a different length, so both orders sort into the same batches and must give the same rows.
+    texts = [f"I have been trying {'really ' * n}hard this week." for n in range(60)]
+    encoder = get_model().encoder
+    forwards = encoder.embed(texts)
+    assert np.array_equal(encoder.embed(texts[::-1]), forwards[::-1])
+    assert not np.array_equal(forwards[0], forwards[-1])
+
+
 def test_coding_needs_no_pytorch_or_scikit_learn_and_downloads_nothing():
     # scikit-learn alone takes most of a second to import, against a 2-second budget for loading the model.
     script = ("import sys, socket\n"
