@@ -27,8 +27,8 @@ def _cores() -> int:
 
 class Encoder:
     """Each batch runs on one core, and batches run side by side, one per core: batches this small go
-    faster so than when ONNX Runtime splits each across the cores (1.4 times the throughput on two cores;
-    README, "Listening feedback")."""
+    faster that way than when ONNX Runtime splits each one across the cores (1.4 times the throughput on
+    two cores; README, "Listening feedback")."""
 
     def __init__(self, model_dir: Path = MODEL_DIR):
         import onnxruntime

@@ -6,7 +6,7 @@ Importing scikit-learn takes most of a second (it loads scipy.stats), more than 
 and the analyzer must load in under two seconds. The rows follow the vectorizer's documented recipe for the
 settings we use (lower case; words of two or more letters, or letter groups within words padded with a space;
 1 + log of each count, times its idf; rows scaled to unit length); `tests/test_tfidf.py` checks that they
-equal the vectorizer's own on the AnnoMI texts.
+equal the vectorizer's own, on awkward texts and on the AnnoMI texts.
 """
 import re
 from collections import Counter
@@ -45,7 +45,7 @@ class Vocabulary:
 
     @classmethod
     def fit(cls, texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int], min_df: int,
-            max_features: int) -> "Vocabulary":
+            max_features: int | None) -> "Vocabulary":
         from sklearn.feature_extraction.text import TfidfVectorizer  # training only: see the module's docstring
 
         fitted = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, min_df=min_df,
