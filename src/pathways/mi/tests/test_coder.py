@@ -11,6 +11,7 @@ import pytest
 from pathways.mi import features, heads
 from pathways.mi.coder import code_utterances, get_model
 from pathways.mi.codes import COUNSELLOR, COUNSELLOR_CODES, PERSON, PERSON_CODES, SUBCODES
+from pathways.mi.encoder import FOR_HEADS
 from pathways.mi.transcript import Utterance
 
 SRC = Path(__file__).resolve().parents[3]
@@ -73,7 +74,8 @@ def test_saved_heads_reproduce_the_fitted_arithmetic(tmp_path):
     heads.save(model.heads, tmp_path / "heads.npz")
     reloaded = heads.load(tmp_path / "heads.npz")
     texts = ["Tell me more about that.", "I could try going to a meeting."]
-    matrix = features.build(texts, model.encoder.embed(texts), features.Neighbours.of([0, 0]), model.text_features)
+    matrix = features.build(texts, model.encoder.embed(texts)[:, FOR_HEADS], features.Neighbours.of([0, 0]),
+                            model.text_features)
     for name in heads.NAMES:
         probabilities = reloaded[name].probabilities(matrix)
         assert np.allclose(probabilities, model.heads[name].probabilities(matrix))
@@ -81,9 +83,10 @@ def test_saved_heads_reproduce_the_fitted_arithmetic(tmp_path):
 
 
 def test_the_encoder_pools_to_unit_length_layers():
+    # Four upper layers for the classifiers, then four lower ones for the dialogue reader.
     rows = get_model().encoder.embed(["A short one.", "A much longer sentence, " * 40])
-    assert rows.shape == (2, 4 * 384)
-    norms = np.linalg.norm(rows.reshape(2, 4, 384), axis=2)
+    assert rows.shape == (2, 8 * 384)
+    norms = np.linalg.norm(rows.reshape(2, 8, 384), axis=2)
     assert np.allclose(norms, 1, atol=0.02)
 
 
