@@ -7,11 +7,12 @@ the analyzer). Artifacts live in `model/`: the encoder (ONNX), its tokenizer, th
 import json
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from pathways.mi import dialogue, features, heads
 from pathways.mi.codes import COUNSELLOR, PERSON, SUBCODES, Coding
@@ -27,6 +28,9 @@ class Model:
     text_features: features.TextFeatures
     heads: dict[str, heads.Head]
     reader: dialogue.DialogueReader
+    # NumPy's BLAS runs the classifiers and the reader on one thread: their matrices are small, and BLAS
+    # threads left waiting for more work took a core from ONNX Runtime's (a fifth of the speed on 2 cores).
+    blas: ThreadpoolController = field(default_factory=ThreadpoolController)
 
     @classmethod
     def load(cls, model_dir: Path = MODEL_DIR) -> "Model":
@@ -36,6 +40,10 @@ class Model:
 
     def code(self, speakers: Sequence[str], texts: Sequence[str], embeddings: np.ndarray | None = None,
              neighbours: features.Neighbours | None = None) -> list[Coding]:
+        with self.blas.limit(limits=1, user_api="blas"):
+            return self._code(speakers, texts, embeddings, neighbours)
+
+    def _code(self, speakers, texts, embeddings, neighbours) -> list[Coding]:
         if not texts:
             return []
         if embeddings is None:

@@ -45,8 +45,14 @@ class Encoder:
         self.workers = _cores()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text. Texts are batched by length, so little time goes on padding."""
-        encodings = self.tokenizer.encode_batch(list(texts))
+        """One row per text. Each distinct text runs once (a session says "Okay." and "Mm-hmm." many times),
+        in batches of similar length, so little time goes on padding."""
+        distinct = list(dict.fromkeys(texts))
+        position = {text: i for i, text in enumerate(distinct)}
+        return self._embed_distinct(distinct)[[position[text] for text in texts]]
+
+    def _embed_distinct(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts)
         batches = _batches(sorted(range(len(texts)), key=lambda i: len(encodings[i].ids)), encodings)
         out = np.zeros((len(texts), WIDTH), dtype=np.float32)
         with ThreadPoolExecutor(self.workers) as pool:  # ONNX Runtime lets go of the GIL while it runs

@@ -99,6 +99,33 @@ def test_rows_come_back_in_the_order_of_the_texts_from_batches_run_side_by_side(
     assert not np.array_equal(forwards[0], forwards[-1])
 
 
+def test_a_text_said_several_times_is_encoded_once(monkeypatch):
+    encoder = get_model().encoder
+    encoded = []
+    run = encoder._run
+    monkeypatch.setattr(encoder, "_run", lambda token_ids: encoded.extend(token_ids) or run(token_ids))
+    rows = encoder.embed(["Okay.", "I drank on Friday.", "Okay.", "Okay."])
+    assert len(encoded) == 2
+    assert np.array_equal(rows[0], rows[2]) and np.array_equal(rows[0], rows[3])
+    assert not np.array_equal(rows[0], rows[1])
+
+
+def test_the_classifiers_run_blas_on_one_thread_and_give_the_threads_back(monkeypatch):
+    # BLAS threads idling beside ONNX Runtime's took a core from it; see coder.Model.blas.
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return {library["num_threads"] for library in threadpool_info() if library["user_api"] == "blas"}
+
+    before = blas_threads()
+    seen = []
+    build = features.build
+    monkeypatch.setattr(features, "build", lambda *args: seen.append(blas_threads()) or build(*args))
+    code_utterances(turns((COUNSELLOR, "What brings you here?"), (PERSON, "I want to stop drinking.")))
+    assert seen == [{1}]
+    assert blas_threads() == before
+
+
 def test_coding_needs_no_pytorch_or_scikit_learn_and_downloads_nothing():
     # scikit-learn alone takes most of a second to import, against a 2-second budget for loading the model.
     script = ("import sys, socket\n"
