@@ -9,10 +9,10 @@ settings we use (lower case; words of two or more letters, or letter groups with
 equal the vectorizer's own, on awkward texts and on the AnnoMI texts.
 """
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -20,9 +20,10 @@ from scipy.sparse import csr_matrix
 WORD = re.compile(r"(?u)\b\w\w+\b")  # the vectorizer's default token pattern
 
 
-def _word_grams(text: str, shortest: int, longest: int) -> list[str]:
+@lru_cache(maxsize=1 << 12)  # a turn is counted three times: as itself, and as the turn before and after another
+def _word_grams(text: str, shortest: int, longest: int) -> tuple[str, ...]:
     words = WORD.findall(text)
-    return [" ".join(words[i:i + n]) for n in range(shortest, longest + 1) for i in range(len(words) - n + 1)]
+    return tuple(" ".join(words[i:i + n]) for n in range(shortest, longest + 1) for i in range(len(words) - n + 1))
 
 
 def _letter_grams(word: str, shortest: int, longest: int) -> list[str]:
@@ -58,20 +59,16 @@ class Vocabulary:
         object.__setattr__(self, "_word_columns", lru_cache(maxsize=1 << 16)(self._columns_of_word))
 
     def transform(self, texts: Sequence[str]) -> csr_matrix:
-        columns: list[int] = []
-        counts: list[int] = []
-        lengths = np.zeros(len(texts), dtype=np.int64)
-        for row, text in enumerate(texts):
-            counted = Counter(self._columns(text.lower()))
-            columns.extend(counted.keys())
-            counts.extend(counted.values())
-            lengths[row] = len(counted)
-        weights = (1 + np.log(np.asarray(counts, dtype=np.float64))) * self.idf[columns]
+        found = [self._columns(text.lower()) for text in texts]
+        lengths = [len(columns) for columns in found]
+        columns = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=sum(lengths))
         rows = np.repeat(np.arange(len(texts)), lengths)
-        norms = np.sqrt(np.bincount(rows, weights=weights ** 2, minlength=len(texts)))
-        weights /= norms[rows]
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
-        return csr_matrix((weights, np.asarray(columns, dtype=np.int64), indptr), shape=(len(texts), len(self.terms)))
+        # Building from (row, column) pairs adds up repeated pairs: each cell holds its term's count.
+        matrix = csr_matrix((np.ones(len(columns)), (rows, columns)), shape=(len(texts), len(self.terms)))
+        matrix.data = (1 + np.log(matrix.data)) * self.idf[matrix.indices]
+        row_of_each = np.repeat(np.arange(len(texts)), np.diff(matrix.indptr))
+        matrix.data /= np.sqrt(np.bincount(row_of_each, weights=matrix.data ** 2, minlength=len(texts)))[row_of_each]
+        return matrix
 
     def _columns(self, text: str) -> list[int]:
         """The column of every known term in `text` (lower case), once per occurrence."""
@@ -82,7 +79,7 @@ class Vocabulary:
     def _columns_of_word(self, word: str) -> tuple[int, ...]:
         return tuple(self._known(_letter_grams(word, *self.ngram_range)))
 
-    def _known(self, grams: list[str]) -> list[int]:
+    def _known(self, grams: Sequence[str]) -> list[int]:
         return [column for column in map(self.terms.get, grams) if column is not None]
 
     def to_dict(self) -> dict:

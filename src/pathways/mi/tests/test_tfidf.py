@@ -26,7 +26,7 @@ def _compare(texts, analyzer, ngram_range, min_df):
     fitted = Vocabulary.fit(texts, analyzer, ngram_range, min_df, max_features=None)
     assert fitted.terms == vectorizer.vocabulary_
     unseen = ["Nobody has said this before, café!", "", "I don't know"]
-    for batch in (texts, unseen):
+    for batch in (texts, unseen, [""] + unseen + [""], [""]):  # texts with no known term first, between, last
         difference = abs(fitted.transform(batch) - vectorizer.transform(batch))
         assert difference.max() == pytest.approx(0, abs=1e-12)
 
