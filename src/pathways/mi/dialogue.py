@@ -19,21 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from pathways.mi.codes import COUNSELLOR
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-x))
+from pathways.mi.heads import sigmoid, softmax
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     """GELU in its tanh form, as PyTorch's `GELU(approximate="tanh")` computes it."""
     return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
-
-
-def _softmax(scores: np.ndarray) -> np.ndarray:
-    scores = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(scores)
-    return exp / exp.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -54,14 +45,14 @@ def run_both_ways(forward: Direction, backward: Direction, inputs: np.ndarray) -
     size = forward.w_hidden.shape[1]
     w_input = np.stack([forward.w_input, backward.w_input])
     from_input = np.einsum("ti,dgi->tdg", inputs, w_input) + np.stack([forward.b_input, backward.b_input])
-    from_input[:, 1] = from_input[::-1, 1]  # the backward direction reads the session from its end
+    from_input[:, 1] = from_input[::-1, 1].copy()  # the backward direction reads the session from its end
     w_hidden = np.stack([forward.w_hidden, backward.w_hidden]).transpose(0, 2, 1)  # (2, hidden, 3 × hidden)
     b_hidden = np.stack([forward.b_hidden, backward.b_hidden])
     hidden = np.zeros((2, size), dtype=np.float32)
     out = np.empty((len(inputs), 2, size), dtype=np.float32)
     for step, x in enumerate(from_input):
         h = np.einsum("dh,dhg->dg", hidden, w_hidden) + b_hidden
-        reset_update = _sigmoid(x[:, :2 * size] + h[:, :2 * size])
+        reset_update = sigmoid(x[:, :2 * size] + h[:, :2 * size])
         new = np.tanh(x[:, 2 * size:] + reset_update[:, :size] * h[:, 2 * size:])
         hidden = new + reset_update[:, size:] * (hidden - new)  # (1 - update) * new + update * hidden
         out[step] = hidden
@@ -85,7 +76,7 @@ class DialogueReader:
         turns = _gelu(np.hstack([embeddings, spoke]) @ weight.T + bias)
         states = [run_both_ways(self.forward, self.backward, turns[run]) for run in sessions or [slice(None)]]
         context = np.hstack([np.vstack(states), turns])
-        return {speaker: _softmax(context @ w.T + b) for speaker, (_, w, b) in self.outputs.items()}
+        return {speaker: softmax(context @ w.T + b) for speaker, (_, w, b) in self.outputs.items()}
 
     def classes(self, speaker: str) -> tuple[str, ...]:
         return self.outputs[speaker][0]

@@ -11,13 +11,13 @@ import numpy as np
 
 from pathways.mi.codes import COUNSELLOR, PERSON
 from pathways.mi.dialogue import DialogueReader, Direction
+from pathways.mi.finetune import class_weights
 
 WIDTH = 128
 HIDDEN = 32
 DROPOUT = 0.3
 EPOCHS = 12
 LEARNING_RATE = 1e-3
-CLASS_WEIGHT_POWER = 0.5
 SPEAKERS = (COUNSELLOR, PERSON)
 
 
@@ -54,8 +54,7 @@ def fit(corpus, embeddings: np.ndarray, rows: np.ndarray, seed: int = 0) -> Dial
 def _class_weights(torch, corpus, rows, speaker, classes):
     counts = np.array([sum(1 for i in rows if corpus.speakers[i] == speaker and corpus.codes[i] == c)
                        for c in classes], dtype=float)
-    weights = (counts.sum() / counts) ** CLASS_WEIGHT_POWER
-    return torch.tensor(weights / weights.mean(), dtype=torch.float32)
+    return torch.tensor(class_weights(counts), dtype=torch.float32)
 
 
 def _example(torch, corpus, embeddings, session, classes):

@@ -139,14 +139,19 @@ def finetune(corpus, rows: np.ndarray, seed: int = 0):
     return bert
 
 
+def class_weights(counts: np.ndarray) -> np.ndarray:
+    """Each class's weight in a loss, from how often it occurs: (1/frequency)^CLASS_WEIGHT_POWER, mean 1."""
+    weights = (counts.sum() / counts) ** CLASS_WEIGHT_POWER
+    return weights / weights.mean()
+
+
 def _weighted_losses(labelled):
     import torch
 
     losses = {}
     for task, (classes, index) in labelled.items():
-        counts = np.bincount(index[index >= 0], minlength=len(classes))
-        weights = (counts.sum() / counts) ** CLASS_WEIGHT_POWER
-        losses[task] = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights / weights.mean(), dtype=torch.float32))
+        weights = class_weights(np.bincount(index[index >= 0], minlength=len(classes)))
+        losses[task] = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
     return losses
 
 

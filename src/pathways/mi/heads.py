@@ -30,11 +30,19 @@ class Head:
         scores = (np.asarray(features.sparse @ self.coef[:, :split].T)
                   + features.dense @ self.coef[:, split:].T + self.intercept)
         if len(self.classes) == 2:
-            positive = 1 / (1 + np.exp(-scores[:, 0]))
+            positive = sigmoid(scores[:, 0])
             return np.column_stack([1 - positive, positive])
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return softmax(scores)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Each row of scores as probabilities (shifted by its largest score first, so exp cannot overflow)."""
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
 def save(heads: dict[str, Head], path: Path) -> None:
