@@ -99,6 +99,13 @@ def test_rows_come_back_in_the_order_of_the_texts_from_batches_run_side_by_side(
     assert not np.array_equal(forwards[0], forwards[-1])
 
 
+def test_a_long_turn_is_read_up_to_its_first_64_tokens():
+    encoder = get_model().encoder
+    [long], [longer] = encoder.embed(["I keep " + "trying " * 70]), encoder.embed(["I keep " + "trying " * 140])
+    assert np.array_equal(long, longer)
+    assert not np.array_equal(long, encoder.embed(["I keep " + "trying " * 20])[0])
+
+
 def test_a_text_said_several_times_is_encoded_once(monkeypatch):
     encoder = get_model().encoder
     encoded = []
