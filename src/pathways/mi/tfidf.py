@@ -20,10 +20,9 @@ from scipy.sparse import csr_matrix
 WORD = re.compile(r"(?u)\b\w\w+\b")  # the vectorizer's default token pattern
 
 
-@lru_cache(maxsize=1 << 12)  # a turn is counted three times: as itself, and as the turn before and after another
-def _word_grams(text: str, shortest: int, longest: int) -> tuple[str, ...]:
+def _word_grams(text: str, shortest: int, longest: int) -> list[str]:
     words = WORD.findall(text)
-    return tuple(" ".join(words[i:i + n]) for n in range(shortest, longest + 1) for i in range(len(words) - n + 1))
+    return [" ".join(words[i:i + n]) for n in range(shortest, longest + 1) for i in range(len(words) - n + 1)]
 
 
 def _letter_grams(word: str, shortest: int, longest: int) -> list[str]:
@@ -79,7 +78,7 @@ class Vocabulary:
     def _columns_of_word(self, word: str) -> tuple[int, ...]:
         return tuple(self._known(_letter_grams(word, *self.ngram_range)))
 
-    def _known(self, grams: Sequence[str]) -> list[int]:
+    def _known(self, grams: list[str]) -> list[int]:
         return [column for column in map(self.terms.get, grams) if column is not None]
 
     def to_dict(self) -> dict:
