@@ -5,8 +5,9 @@ Prints one `name: value unit` line per figure (the form `make bench` collects):
 * quality — 5-fold cross-validation grouped by video on the AnnoMI training files: macro-F1 of the four
   counsellor codes and of the three kinds of client talk, F1 per class, and accuracy of open/closed and
   simple/complex (judged where the main code was right). Each fold repeats what `python -m pathways.mi.train`
-  does, on the other folds' videos only: it fine-tunes the encoder, exports and quantises it, and fits the
-  vocabularies and classifiers; so the figures describe the model that ships, never one that saw the fold.
+  does, on the other folds' videos only (our own examples join every training set and are never scored): it
+  fine-tunes the encoder, exports and quantises it, and fits the vocabularies and classifiers; so the figures
+  describe the model that ships, never one that saw the fold.
   This part needs the training environment (PyTorch): run it as `make bench` does, with `.venv-train`.
 * speed — utterances per second for whole transcripts through `code_utterances` (tokenising, encoder,
   classifiers), model load time in a fresh process, and peak memory of this process.

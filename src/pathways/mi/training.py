@@ -8,6 +8,12 @@ closed, simple or complex, kind of input) come from the full file, where some ut
 annotator: those rows are votes about one utterance, never separate examples, so each utterance takes the
 subcode most of its annotators gave (ties go to the first seen). Folds are grouped by `video_url`, because
 several transcripts are of one video and would otherwise leak across the split.
+
+Our own examples. AnnoMI's counsellors rarely give bare advice ("You should cut down."), so a model trained on
+it alone read such a turn, which starts like many reflections, as a reflection, and the summary missed the very
+advice MI asks supporters to hold back. `examples/directives.csv` holds short exchanges we wrote with such
+turns, and reflections and permission-asking that sound like them, coded by us. They join every training set
+and are never scored: every figure is measured on AnnoMI alone.
 """
 import csv
 from collections import Counter, defaultdict
@@ -26,6 +32,7 @@ from pathways.mi.encoder import FOR_HEADS, FOR_READER
 from pathways.mi.heads import Head
 
 DEFAULT_DATA = Path("../shared/data/annomi")
+OUR_EXAMPLES = Path(__file__).parent / "examples" / "directives.csv"
 MAIN_CODE = {"question": "question", "reflection": "reflection", "therapist_input": INPUT, "other": "other",
              "change": "change", "neutral": "neutral", "sustain": "sustain"}
 SUBCODE_COLUMN = {"question": "question_subtype", "reflection": "reflection_subtype",
@@ -41,6 +48,7 @@ class Corpus:
     subcodes: list[str]  # "" where none, or where the main code has no subcodes
     transcripts: list[str]
     videos: list[str]
+    ours: list[bool]  # our own written examples: always trained on, never scored
     neighbours: features.Neighbours = field(init=False)
 
     def __post_init__(self):
@@ -50,7 +58,7 @@ class Corpus:
         return len(self.texts)
 
 
-def load_corpus(data_dir: Path = DEFAULT_DATA) -> Corpus:
+def load_corpus(data_dir: Path = DEFAULT_DATA, examples: Path | None = OUR_EXAMPLES) -> Corpus:
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
     with open(data_dir / "AnnoMI-full-train.csv", encoding="utf-8", newline="") as full:
         for row in csv.DictReader(full):
@@ -58,7 +66,7 @@ def load_corpus(data_dir: Path = DEFAULT_DATA) -> Corpus:
             column = SUBCODE_COLUMN.get(code)
             if column and row[column] not in ("", "n/a"):
                 votes[(row["transcript_id"], row["utterance_id"]), code][row[column]] += 1
-    corpus = Corpus([], [], [], [], [], [])
+    corpus = Corpus([], [], [], [], [], [], [])
     with open(data_dir / "AnnoMI-simple-train.csv", encoding="utf-8", newline="") as simple:
         for row in csv.DictReader(simple):
             therapist = row["interlocutor"] == "therapist"
@@ -70,8 +78,24 @@ def load_corpus(data_dir: Path = DEFAULT_DATA) -> Corpus:
             corpus.subcodes.append(tally.most_common(1)[0][0] if tally else "")
             corpus.transcripts.append(row["transcript_id"])
             corpus.videos.append(row["video_url"])
+            corpus.ours.append(False)
+    if examples:
+        _add_our_examples(corpus, examples)
     corpus.__post_init__()
     return corpus
+
+
+def _add_our_examples(corpus: Corpus, examples: Path) -> None:
+    with open(examples, encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            session = f"ours-{row['session']}"  # its own group: no AnnoMI transcript or video is named so
+            corpus.texts.append(row["text"])
+            corpus.speakers.append(row["speaker"])
+            corpus.codes.append(row["code"])
+            corpus.subcodes.append(row["subcode"])
+            corpus.transcripts.append(session)
+            corpus.videos.append(session)
+            corpus.ours.append(True)
 
 
 def _classifier() -> LogisticRegression:
@@ -136,8 +160,7 @@ def cross_validate(corpus: Corpus, embed_fold: Callable[[np.ndarray], np.ndarray
     from pathways.mi.coder import Model
 
     predicted = [None] * len(corpus)
-    everything = np.arange(len(corpus))
-    for train, test in GroupKFold(folds).split(everything, groups=corpus.videos):
+    for train, test in split(corpus, folds):
         embeddings = embed_fold(train)
         text_features, fitted, reader = fit(corpus, embeddings, train)
         model = Model(encoder=None, text_features=text_features, heads=fitted, reader=reader)
@@ -148,10 +171,19 @@ def cross_validate(corpus: Corpus, embed_fold: Callable[[np.ndarray], np.ndarray
     return _score(corpus, predicted)
 
 
+def split(corpus: Corpus, folds: int):
+    """(train rows, test rows) for each fold: AnnoMI's utterances grouped by video, and our own examples in every
+    training set and no test set."""
+    ours = np.array(corpus.ours, dtype=bool)
+    annomi, always_trained = np.flatnonzero(~ours), np.flatnonzero(ours)
+    for train, test in GroupKFold(folds).split(annomi, groups=[corpus.videos[i] for i in annomi]):
+        yield np.concatenate([annomi[train], always_trained]), annomi[test]
+
+
 def _score(corpus: Corpus, predicted) -> dict[str, Scores]:
     results = {}
     for head in HEADS:
-        rows = task_rows(corpus, head, np.arange(len(corpus)))
+        rows = task_rows(corpus, head, np.flatnonzero(~np.array(corpus.ours, dtype=bool)))
         if head in (COUNSELLOR, PERSON):
             guess = [predicted[i].code for i in rows]
         else:

@@ -1,5 +1,8 @@
-"""How the training corpus turns AnnoMI's annotators' rows into one label per utterance."""
+"""How the training corpus turns AnnoMI's annotators' rows into one label per utterance, and where our own
+examples go."""
 import csv
+
+import numpy as np
 
 from pathways.mi import training
 
@@ -52,9 +55,63 @@ def test_each_utterance_takes_the_subcode_most_of_its_annotators_gave(tmp_path):
         _turn("4", "client", "I want to stop.", talk="change"),
     ])
 
-    corpus = training.load_corpus(tmp_path)
+    corpus = training.load_corpus(tmp_path, examples=None)
 
     assert corpus.codes == ["question", "reflection", "input", "other", "change"]
     assert corpus.subcodes == ["open", "simple", "advice", "", ""]
     assert corpus.speakers == ["counsellor", "counsellor", "counsellor", "counsellor", "person"]
     assert corpus.texts[4] == "I want to stop."
+
+
+def _corpus_of_three_videos_and_our_examples(tmp_path):
+    _write(tmp_path, "AnnoMI-full-train.csv", FULL_COLUMNS, [])
+    turns = []
+    for video in ("a", "b", "c"):
+        for k in range(2):
+            turns.append({**_turn(f"{k}", "therapist", "How are things?", code="question"),
+                          "transcript_id": video, "video_url": video})
+    _write(tmp_path, "AnnoMI-simple-train.csv", SIMPLE_COLUMNS, turns)
+    examples = tmp_path / "ours.csv"
+    examples.write_text("session,speaker,text,code,subcode\n"
+                        "s,person,I drink most nights.,neutral,\n"
+                        "s,counsellor,You should stop.,input,advice\n", encoding="utf-8")
+    return training.load_corpus(tmp_path, examples)
+
+
+def test_our_examples_follow_annomi_as_sessions_of_their_own(tmp_path):
+    corpus = _corpus_of_three_videos_and_our_examples(tmp_path)
+
+    assert corpus.ours == [False] * 6 + [True, True]
+    assert corpus.texts[6:] == ["I drink most nights.", "You should stop."]
+    assert corpus.codes[6:] == ["neutral", "input"]
+    assert corpus.subcodes[6:] == ["", "advice"]
+    assert corpus.speakers[6:] == ["person", "counsellor"]
+    assert corpus.transcripts[6] == corpus.transcripts[7] == corpus.videos[7] == "ours-s"
+    assert corpus.neighbours.previous[7] == 6
+    assert corpus.neighbours.previous[6] == -1  # not the last AnnoMI turn's neighbour
+
+
+def test_our_examples_are_in_every_training_set_and_never_tested(tmp_path):
+    corpus = _corpus_of_three_videos_and_our_examples(tmp_path)
+
+    folds = list(training.split(corpus, 3))
+
+    assert len(folds) == 3
+    tested = np.concatenate([test for _, test in folds])
+    assert sorted(tested) == list(range(6))  # each AnnoMI utterance tested once, ours never
+    for train, test in folds:
+        assert {6, 7} <= set(train)
+        assert not set(train) & set(test)
+        assert len({corpus.videos[i] for i in test}) == 1  # a video never straddles the split
+
+
+def test_the_shipped_examples_use_only_the_analyzers_codes():
+    from pathways.mi.codes import COUNSELLOR_CODES, PERSON_CODES, SUBCODES
+
+    with open(training.OUR_EXAMPLES, encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert rows
+    for row in rows:
+        allowed = COUNSELLOR_CODES if row["speaker"] == "counsellor" else PERSON_CODES
+        assert row["speaker"] in ("counsellor", "person") and row["code"] in allowed, row
+        assert row["subcode"] in SUBCODES.get(row["code"], ("",)), row
