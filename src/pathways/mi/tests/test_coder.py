@@ -46,6 +46,24 @@ def test_clear_cut_counsellor_turns(text, code, subcode):
     assert (coding.code, coding.subcode) == (code, subcode)
 
 
+@pytest.mark.parametrize(("said", "reply", "code"), [
+    # Bare advice opens like many reflections ("You…"); before our own examples joined the training
+    # (training.py), the model read the first three as reflections. None of these is among the examples, and
+    # the reflections check the examples did not teach it the opposite mistake.
+    ("Things have been hard since the new year.", "You should stay away from the pub on Fridays.", "input"),
+    ("Things have been hard since the new year.", "You should stop answering his calls.", "input"),
+    ("Things have been hard since the new year.", "Stop buying it on the way home.", "input"),
+    ("My boss says I need to be on time or I'm out.", "Your boss has said you need to be on time.", "reflection"),
+    ("I should cut down but I don't want to.", "You know you should cut down, and part of you doesn't want to.",
+     "reflection"),
+])
+def test_advice_is_told_from_a_reflection_that_sounds_like_it(said, reply, code):
+    coding = code_utterances(turns((PERSON, said), (COUNSELLOR, reply)))[1]
+    assert coding.code == code
+    if code == "input":
+        assert coding.subcode == "advice"
+
+
 @pytest.mark.parametrize(("answer", "code"), [
     ("I don't think I have a problem. I enjoy a drink and I'm not going to stop.", "sustain"),
     ("I need to cut down, I know that. I want to be healthy again.", "change"),
