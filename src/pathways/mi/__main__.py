@@ -1,9 +1,11 @@
 """The analyzer from the command line: `python -m pathways.mi analyze FILE [--json]` (FILE may be - for stdin).
 
-A file that cannot be read ends with one plain line on stderr and exit status 2, never a traceback.
+A file that cannot be read ends with one plain line on stderr and exit status 2, never a traceback; output
+whose reader stops early (`… | head`) ends quietly with status 1.
 """
 import argparse
 import json
+import os
 import sys
 
 from pathways.mi.analysis import Analysis, analyze
@@ -28,7 +30,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{parser.prog}: {args.file}: {_message(error)}", file=sys.stderr)
         return 2
     result = analyze(utterances)
-    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else render(result))
+    try:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else render(result))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Whatever read the output stopped early (`… | head`): nothing went wrong with the transcript, so no
+        # traceback. Point stdout at /dev/null, as Python's documentation advises, so the flush at exit is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

@@ -86,6 +86,18 @@ def test_a_file_that_cannot_be_read_exits_2_with_one_clear_line(tmp_path, conten
     assert words in err and "Traceback" not in err and err.count("\n") == 1
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(session):
+    reading_end, writing_end = os.pipe()
+    os.close(reading_end)  # no one reads, as after `… | head` has printed its lines
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    try:
+        result = subprocess.run([sys.executable, "-m", "pathways.mi", "analyze", str(session)], env=env,
+                                stdout=writing_end, stderr=subprocess.PIPE, timeout=300)
+    finally:
+        os.close(writing_end)
+    assert result.returncode == 1 and result.stderr == b""
+
+
 def test_a_missing_file_exits_2(tmp_path):
     result = run("analyze", str(tmp_path / "nowhere.txt"))
     err = result.stderr.decode()
