@@ -57,6 +57,10 @@ class Corpus:
     def __len__(self):
         return len(self.texts)
 
+    def annomi_rows(self) -> np.ndarray:
+        """Rows from AnnoMI, the only ones cross-validation tests and scores."""
+        return np.flatnonzero(~np.array(self.ours, dtype=bool))
+
 
 def load_corpus(data_dir: Path = DEFAULT_DATA, examples: Path | None = OUR_EXAMPLES) -> Corpus:
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -174,8 +178,8 @@ def cross_validate(corpus: Corpus, embed_fold: Callable[[np.ndarray], np.ndarray
 def split(corpus: Corpus, folds: int):
     """(train rows, test rows) for each fold: AnnoMI's utterances grouped by video, and our own examples in every
     training set and no test set."""
-    ours = np.array(corpus.ours, dtype=bool)
-    annomi, always_trained = np.flatnonzero(~ours), np.flatnonzero(ours)
+    annomi = corpus.annomi_rows()
+    always_trained = np.flatnonzero(corpus.ours)
     for train, test in GroupKFold(folds).split(annomi, groups=[corpus.videos[i] for i in annomi]):
         yield np.concatenate([annomi[train], always_trained]), annomi[test]
 
@@ -183,7 +187,7 @@ def split(corpus: Corpus, folds: int):
 def _score(corpus: Corpus, predicted) -> dict[str, Scores]:
     results = {}
     for head in HEADS:
-        rows = task_rows(corpus, head, np.flatnonzero(~np.array(corpus.ours, dtype=bool)))
+        rows = task_rows(corpus, head, corpus.annomi_rows())
         if head in (COUNSELLOR, PERSON):
             guess = [predicted[i].code for i in rows]
         else:

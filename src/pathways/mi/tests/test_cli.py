@@ -20,10 +20,10 @@ SESSION = ("Counsellor: What brings you in today?\n"
            "Counsellor: It sounds like cutting down matters to you.\n")
 
 
-def run(*args, stdin=None):
+def run(*args, stdin=None, stdout=subprocess.PIPE):
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     return subprocess.run([sys.executable, "-m", "pathways.mi", *args], input=stdin, env=env,
-                          capture_output=True, timeout=300)
+                          stdout=stdout, stderr=subprocess.PIPE, timeout=300)
 
 
 @pytest.fixture
@@ -89,10 +89,8 @@ def test_a_file_that_cannot_be_read_exits_2_with_one_clear_line(tmp_path, conten
 def test_a_reader_that_stops_early_gets_no_traceback(session):
     reading_end, writing_end = os.pipe()
     os.close(reading_end)  # no one reads, as after `… | head` has printed its lines
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
     try:
-        result = subprocess.run([sys.executable, "-m", "pathways.mi", "analyze", str(session)], env=env,
-                                stdout=writing_end, stderr=subprocess.PIPE, timeout=300)
+        result = run("analyze", str(session), stdout=writing_end)
     finally:
         os.close(writing_end)
     assert result.returncode == 1 and result.stderr == b""
