@@ -12,8 +12,9 @@ several transcripts are of one video and would otherwise leak across the split.
 Our own examples. AnnoMI's counsellors rarely give bare advice ("You should cut down."), so a model trained on
 it alone read such a turn, which starts like many reflections, as a reflection, and the summary missed the very
 advice MI asks supporters to hold back. `examples/directives.csv` holds short exchanges we wrote with such
-turns, reflections and permission-asking that sound like them, and some plain information, all coded by us.
-They join every training set and are never scored: every figure is measured on AnnoMI alone.
+turns, reflections and permission-asking that sound like them, some plain information, and invitations worded
+as requests ("Walk me through it."), which MITI codes as open questions and AnnoMI words only as "Tell me…",
+all coded by us. They join every training set and are never scored: every figure is measured on AnnoMI alone.
 """
 import csv
 from collections import Counter, defaultdict

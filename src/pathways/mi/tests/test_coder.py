@@ -53,6 +53,7 @@ def test_clear_cut_counsellor_turns(text, code, subcode):
     ("Things have been hard since the new year.", "You should stay away from the pub on Fridays.", "input"),
     ("Things have been hard since the new year.", "You should stop answering his calls.", "input"),
     ("Things have been hard since the new year.", "Stop buying it on the way home.", "input"),
+    ("My ex still has a key to the flat.", "Change the locks this week.", "input"),
     ("My boss says I need to be on time or I'm out.", "Your boss has said you need to be on time.", "reflection"),
     ("I should cut down but I don't want to.", "You know you should cut down, and part of you doesn't want to.",
      "reflection"),
@@ -62,6 +63,19 @@ def test_advice_is_told_from_a_reflection_that_sounds_like_it(said, reply, code)
     assert coding.code == code
     if code == "input":
         assert coding.subcode == "advice"
+
+
+@pytest.mark.parametrize(("said", "invitation"), [
+    # An imperative can ask as well as tell: MITI codes "Tell me more…" as an open question. The invitations we
+    # found in AnnoMI all begin "Tell me", and the first of these came out a reflection until our examples (in
+    # training.py) asked in other words too.
+    ("The meeting with my social worker was difficult.", "Say more about what made it difficult."),
+    ("Some days I really want to stop.", "Describe one of those days for me."),
+    ("I've been feeling a bit better this week.", "Tell me what's been different."),
+])
+def test_an_invitation_to_say_more_is_an_open_question(said, invitation):
+    coding = code_utterances(turns((PERSON, said), (COUNSELLOR, invitation)))[1]
+    assert (coding.code, coding.subcode) == ("question", "open")
 
 
 @pytest.mark.parametrize(("answer", "code"), [
