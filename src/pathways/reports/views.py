@@ -1,4 +1,4 @@
-"""Pages for supporters across the people they support."""
+"""Pages of progress: a person's own, a supporter's caseload, and the progress a person shares with them."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
