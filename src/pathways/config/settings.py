@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # is this session verified with a code; right after auth
     "django.contrib.messages.middleware.MessageMiddleware",
     "pathways.signins.middleware.SessionLimitsMiddleware",  # idle and age limits; after auth and messages
+    "pathways.people.middleware.TimeZoneMiddleware",  # the account's own clock; after the limits
     "pathways.verification.middleware.SecondFactorRequiredMiddleware",  # after the limits: a live session
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -1,6 +1,7 @@
 """The reminder settings form: every field optional; a reminder that is on needs a time."""
 from django import forms
-from django.conf import settings
+
+from pathways.people.time_zones import time_zone_name_of
 
 from .models import Kind, ReminderSetting
 
@@ -9,8 +10,6 @@ class ReminderSettingsForm(forms.Form):
     checkin_reminder_on = forms.BooleanField(label="Remind me to check in each day", required=False)
     checkin_reminder_time = forms.TimeField(
         label="At what time", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=f"For example 19:30 ({settings.TIME_ZONE} time). You are reminded only on days you have not "
-                  "checked in yet.",
         error_messages={"invalid": "Enter a time such as 19:30."})
     early_warning_on = forms.BooleanField(
         label="Tell me when check-ins show an early warning sign", required=False,
@@ -27,6 +26,10 @@ class ReminderSettingsForm(forms.Form):
         for kind in Kind:
             initial[self.email_field(kind)] = kind not in setting.email_muted_kinds
         super().__init__(*args, initial=initial, **kwargs)
+        self.time_zone_name = time_zone_name_of(setting.person)
+        self.fields["checkin_reminder_time"].help_text = (
+            f"For example 19:30, in your time zone ({self.time_zone_name}). You are reminded only on days you have "
+            "not checked in yet.")
         for kind in Kind:
             self.fields[self.email_field(kind)] = forms.BooleanField(label=kind.label, required=False)
 

@@ -90,7 +90,8 @@ class ReminderSetting(models.Model):
 
     person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_setting")
     checkin_reminder_on = models.BooleanField(default=False)
-    # In the site's time zone (settings.TIME_ZONE), the same clock that decides which day a check-in is for.
+    # On the person's own clock (pathways.people.time_zones: theirs, else their organisation's, else the site's),
+    # the same clock that decides which day their check-in is for.
     checkin_reminder_time = models.TimeField(null=True, blank=True)
     early_warning_on = models.BooleanField(default=True)
     email_on = models.BooleanField(default=True)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pathways.people.models import User
+from pathways.people.time_zones import time_zone_expression, time_zone_of, zone_info
 
 from .models import DeliveryStatus, EmailDelivery, Kind, Notification, ReminderSetting
 
@@ -71,9 +72,12 @@ UNCHANGED = object()
 
 @transaction.atomic
 def reminder_settings_update(*, person: User, checkin_reminder_on=UNCHANGED, checkin_reminder_time=UNCHANGED,
-                             early_warning_on=UNCHANGED, email_on=UNCHANGED,
-                             email_muted_kinds=UNCHANGED) -> ReminderSetting:
-    """Change what the person is reminded of and how; arguments left out stay as they were."""
+                             early_warning_on=UNCHANGED, email_on=UNCHANGED, email_muted_kinds=UNCHANGED,
+                             now: datetime | None = None) -> ReminderSetting:
+    """Change what the person is reminded of and how; arguments left out stay as they were.
+
+    The reminder's time is on the person's own clock (pathways.people.time_zones).
+    """
     setting, _ = ReminderSetting.objects.select_for_update().get_or_create(person=person)
     before = (setting.checkin_reminder_on, setting.checkin_reminder_time)
     changes = {"checkin_reminder_on": checkin_reminder_on, "checkin_reminder_time": checkin_reminder_time,
@@ -83,11 +87,11 @@ def reminder_settings_update(*, person: User, checkin_reminder_on=UNCHANGED, che
         if value is not UNCHANGED:
             setattr(setting, name, value)
     setting.full_clean()
-    now = timezone.localtime()
+    local = timezone.localtime(now or timezone.now(), time_zone_of(person))
     if (setting.checkin_reminder_on and (setting.checkin_reminder_on, setting.checkin_reminder_time) != before
-            and setting.checkin_reminder_time <= now.time()):
+            and setting.checkin_reminder_time <= local.time()):
         # A time that already passed today starts tomorrow: a reminder right after choosing it would only startle.
-        setting.last_reminded_on = now.date()
+        setting.last_reminded_on = local.date()
     setting.updated_at = timezone.now()
     setting.save()
     return setting
@@ -95,17 +99,35 @@ def reminder_settings_update(*, person: User, checkin_reminder_on=UNCHANGED, che
 
 # --- Check-in reminders ----------------------------------------------------------------------------------------
 
+REMINDER_BATCH = 500  # per time zone and round; the next round (seconds later) takes the rest
+
+
 def checkin_reminders_create_due(*, now: datetime | None = None) -> int:
-    """Remind everyone whose chosen time has passed today, who has not checked in today and was not reminded yet."""
+    """Remind everyone whose chosen time has passed on their own clock today, who has not checked in on their
+    today and was not reminded yet.
+
+    People are taken a time zone at a time: one query lists the zones in use, then one query per zone finds who
+    is due there, so the cost follows the number of zones, not of people.
+    """
+    now = now or timezone.now()
+    reminders_on = (ReminderSetting.objects.filter(checkin_reminder_on=True)
+                    .annotate(zone=time_zone_expression("person")))
+    created = 0
+    for name in list(reminders_on.order_by().values_list("zone", flat=True).distinct()):
+        created += _reminders_create_due_in_zone(reminders_on.filter(zone=name),
+                                                 local=timezone.localtime(now, zone_info(name)))
+    return created
+
+
+def _reminders_create_due_in_zone(reminders_on, *, local: datetime) -> int:
+    """Remind the people of one time zone, whose clock reads `local`."""
     from pathways.checkins.models import DailyCheckIn
 
-    local = timezone.localtime(now or timezone.now())
     today = local.date()
     not_yet_today = Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today)
-    due = (ReminderSetting.objects.filter(not_yet_today, checkin_reminder_on=True,
-                                          checkin_reminder_time__lte=local.time())
+    due = (reminders_on.filter(not_yet_today, checkin_reminder_time__lte=local.time())
            .exclude(person__in=DailyCheckIn.objects.filter(day=today).values("person"))
-           .select_related("person").order_by("pk")[:500])
+           .select_related("person").order_by("pk")[:REMINDER_BATCH])
     created = 0
     for setting in due:
         with transaction.atomic():

@@ -1,8 +1,11 @@
 """Django admin for accounts and organisations, for whoever runs the server (not for records)."""
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from .forms import PROGRAMME_COUNTRIES
 from .models import Membership, Organisation, OrganisationInvitation, User
+from .time_zones import UNKNOWN_TIME_ZONE, time_zone_choices
 
 
 @admin.register(User)
@@ -23,10 +26,23 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    """Lists to choose from, so a mistyped zone or country cannot be saved (the model fields are free text)."""
+
+    country = forms.ChoiceField(required=False, choices=PROGRAMME_COUNTRIES)
+    time_zone = forms.ChoiceField(required=False, choices=lambda: [("", "Not set: the site's"), *time_zone_choices()],
+                                  error_messages={"invalid_choice": UNKNOWN_TIME_ZONE})
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "is_personal", "country", "time_zone", "created_at"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_personal", "created_at"]
-    list_filter = ["is_personal"]
+    form = OrganisationAdminForm
+    list_display = ["name", "is_personal", "country", "time_zone", "created_at"]
+    list_filter = ["is_personal", "country"]
     inlines = [MembershipInline]
 
 

@@ -45,6 +45,7 @@ def _account(user) -> dict:
         "joined_at": user.date_joined,
         "last_login": user.last_login,
         "home_organisation": user.home_organisation.name if user.home_organisation_id else None,
+        "time_zone": user.time_zone,
         "memberships": [
             {"organisation": m["organisation__name"], "role": m["role"], "since": m["created_at"]}
             for m in Membership.objects.filter(user=user).values("organisation__name", "role", "created_at")
@@ -91,6 +92,8 @@ def _plan(user) -> dict | None:
     ]
     return {
         "recovery_meaning": plan.recovery_meaning,
+        "if_i_use_or_lapse": {"what_i_will_do": plan.lapse_what_i_will_do,
+                              "who_i_will_tell": plan.lapse_who_i_will_tell},
         "created_at": plan.created_at,
         "updated_at": plan.updated_at,
         "pathways": _values(plan.pathways.order_by("started_at", "pk"), "pathway", "in_my_words", "started_at",
@@ -198,6 +201,7 @@ def _early_warning(user) -> dict:
         "triggers": _values(Trigger.objects.filter(person=user).order_by("order", "pk"), "trigger", "what_helps",
                             "created_at"),
         "tell_supporters_which_sign": setting.share_which_sign_with_supporters if setting else False,
+        "answer_hard_days": setting.answer_hard_days if setting else True,
         "alerts": _values(WarningNudge.objects.filter(person=user).order_by("fired_at", "pk"), "rule", "fired_at",
                           "explanation", "supporters_told", "sign_named_to_supporters", "seen_at"),
     }
@@ -211,7 +215,7 @@ def _safety(user) -> dict:
         "plan": ({name: getattr(plan, name) for name in SafetyPlan.SECTIONS} | {"updated_at": plan.updated_at}
                  if plan else None),
         "crisis_alerts": [
-            {"raised_at": a.raised_at, "source": a.source,
+            {"raised_at": a.raised_at, "day": a.day, "level": a.level, "source": a.source,
              "supporters_told": [_person_ref(u) for u in a.notified.order_by("pk")]}
             for a in CrisisAlert.objects.filter(person=user).prefetch_related("notified").order_by("raised_at", "pk")
         ],

@@ -1,11 +1,13 @@
 """Forms for signing up, joining by invitation, the person's profile, and inviting staff."""
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from pathways.safety.countries import country_choices
 
-from .models import PersonProfile, Role, User
+from .models import Organisation, PersonProfile, Role, User
+from .time_zones import UNKNOWN_TIME_ZONE, organisation_time_zone_name, time_zone_choices
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -36,10 +38,21 @@ class AboutMeFields(forms.Form):
                                help_text="For example she/her, he/him, they/them.")
 
 
-class SignUpForm(AboutMeFields, NewPasswordMixin):
+UNKNOWN_COUNTRY = "Choose a country from the list, or leave it blank."
+
+
+class CountryQuestion(forms.Form):
+    """Asked when an account is made, so the first safety plan someone opens already has lines they can call."""
+
+    country = forms.ChoiceField(label="The country you live in (optional)", required=False, choices=country_choices,
+                                help_text="So your safety plan shows crisis lines you can call there.",
+                                error_messages={"invalid_choice": UNKNOWN_COUNTRY})
+
+
+class SignUpForm(AboutMeFields, CountryQuestion, NewPasswordMixin):
     email = forms.EmailField(label="Email address", max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    field_order = ["email", "password", "preferred_name", "pronouns", "name"]
+    field_order = ["email", "password", "preferred_name", "pronouns", "name", "country"]
 
     def clean_email(self):
         # Whether the address has an account is never checked here: the answer would tell anyone who asks.
@@ -57,8 +70,23 @@ class QueuedPasswordResetForm(PasswordResetForm):
         password_reset_request(email=self.cleaned_data["email"], ip=client_ip(request) if request else None)
 
 
-class JoinForm(AboutMeFields, NewPasswordMixin):
-    field_order = ["password", "preferred_name", "pronouns", "name"]
+class JoinForm(AboutMeFields, CountryQuestion, NewPasswordMixin):
+    field_order = ["password", "preferred_name", "pronouns", "name", "country"]
+
+    def __init__(self, *args, role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if role != Role.PERSON:
+            del self.fields["country"]  # staff have no safety plan of their own, so nothing would use the answer
+
+
+def time_zone_field(**kwargs) -> forms.ChoiceField:
+    """A select of every zone. Its blank choice is labelled by the form (`_with_blank`): what blank means differs."""
+    return forms.ChoiceField(required=False, choices=time_zone_choices,
+                             error_messages={"invalid_choice": UNKNOWN_TIME_ZONE}, **kwargs)
+
+
+def _with_blank(field: forms.ChoiceField, label: str) -> None:
+    field.choices = [("", label), *time_zone_choices()]
 
 
 class ProfileForm(AboutMeFields):
@@ -71,14 +99,47 @@ class ProfileForm(AboutMeFields):
                                  max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
     country = forms.ChoiceField(label="The country I live in", required=False, choices=country_choices,
                                 help_text="So your safety plan shows crisis lines you can call.")
+    time_zone = time_zone_field(
+        label="My time zone", help_text="Dates and times in Pathways, and your check-in reminder, follow it.",
+        # The device's zone is offered beside it, one tap, by people/time_zone.js.
+        widget=forms.Select(attrs={"data-offer-device-time-zone": ""}))
 
     @classmethod
     def for_user(cls, user: User, data=None) -> "ProfileForm":
         profile = PersonProfile.objects.filter(user=user).first() or PersonProfile(user=user)
         initial = {"name": user.name, "preferred_name": user.preferred_name, "pronouns": user.pronouns,
                    "culture": profile.culture, "language": profile.language, "faith": profile.faith,
-                   "what_helps": profile.what_helps, "country": profile.country}
-        return cls(data, initial=initial)
+                   "what_helps": profile.what_helps, "country": profile.country, "time_zone": user.time_zone}
+        form = cls(data, initial=initial)
+        organisation = user.home_organisation if user.home_organisation_id else None
+        if organisation is not None and organisation.time_zone:
+            blank = f"My organisation's ({organisation_time_zone_name(organisation)})"
+        else:
+            blank = f"This site's ({settings.TIME_ZONE})"
+        _with_blank(form.fields["time_zone"], blank)
+        return form
+
+
+# An organisation is somewhere: "I'd rather not say", right for a person, is no answer for a programme.
+PROGRAMME_COUNTRIES = [("", "Not set"), *[(code, name) for code, name in country_choices() if code]]
+
+
+class OrganisationSettingsForm(forms.Form):
+    """Where the programme is: the defaults for its people until they choose their own."""
+
+    country = forms.ChoiceField(
+        label="Country", required=False, choices=PROGRAMME_COUNTRIES,
+        help_text="People who have not chosen a country see this country's crisis lines.",
+        error_messages={"invalid_choice": UNKNOWN_COUNTRY})
+    time_zone = time_zone_field(
+        label="Time zone",
+        help_text="Dates, times and check-in reminders follow it for everyone who has not chosen their own.")
+
+    @classmethod
+    def for_organisation(cls, organisation: Organisation, data=None) -> "OrganisationSettingsForm":
+        form = cls(data, initial={"country": organisation.country, "time_zone": organisation.time_zone})
+        _with_blank(form.fields["time_zone"], f"Not set: the site's ({settings.TIME_ZONE})")
+        return form
 
 
 class InviteForm(forms.Form):

@@ -9,12 +9,18 @@ from django.utils import timezone
 
 from pathways.vault.fields import EncryptedCharField, EncryptedTextField
 
+from .time_zones import validate_time_zone
+
 
 class Organisation(models.Model):
     """A programme that runs Pathways; a person who signs up alone gets a personal one."""
 
     name = models.CharField(max_length=200)
     is_personal = models.BooleanField(default=False)
+    # Defaults for its people: the crisis lines they see before choosing a country, and their clock.
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. GB.")
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone],
+                                 help_text="IANA name, e.g. Europe/London.")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -57,6 +63,9 @@ class User(AbstractUser):
     home_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="members", null=True, blank=True
     )
+    # Empty: the organisation's time zone, else the site's (pathways.people.time_zones).
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone],
+                                 help_text="IANA name, e.g. America/Chicago.")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -149,6 +158,7 @@ class PendingSignUp(models.Model):
     name = EncryptedCharField(max_length=150, blank=True)
     preferred_name = EncryptedCharField(max_length=80, blank=True)
     pronouns = EncryptedCharField(max_length=40, blank=True)
+    country = models.CharField(max_length=2, blank=True)
     token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)

@@ -39,9 +39,9 @@ def _account_create(*, email: str, password: str, name: str = "", preferred_name
     return user
 
 
-def _become_person(*, user: User, organisation: Organisation) -> None:
+def _become_person(*, user: User, organisation: Organisation, country: str = "") -> None:
     Membership.objects.get_or_create(organisation=organisation, user=user, role=Role.PERSON)
-    PersonProfile.objects.get_or_create(user=user)
+    PersonProfile.objects.get_or_create(user=user, defaults={"country": country})
     plan_create(person=user)
 
 
@@ -50,7 +50,7 @@ class SignUpLinkUnavailable(Exception):
 
 
 def sign_up_request(*, email: str, password: str, name: str = "", preferred_name: str = "", pronouns: str = "",
-                    ip: str | None = None) -> None:
+                    country: str = "", ip: str | None = None) -> None:
     """Someone filled in the sign-up form. The same work happens whether or not the address has an account
     (hash the password, store a pending sign-up, queue its email); the worker then sends either the link to
     finish signing up or, to an address that has an account, a notice that someone tried."""
@@ -60,8 +60,8 @@ def sign_up_request(*, email: str, password: str, name: str = "", preferred_name
     with transaction.atomic():
         now = timezone.now()
         pending = PendingSignUp(email=User.objects.normalize_email(email).lower(), password_hash=password_hash,
-                                name=name, preferred_name=preferred_name, pronouns=pronouns, created_at=now,
-                                expires_at=now + SIGN_UP_LINK_LIFETIME)
+                                name=name, preferred_name=preferred_name, pronouns=pronouns, country=country,
+                                created_at=now, expires_at=now + SIGN_UP_LINK_LIFETIME)
         pending.full_clean(exclude=["token_digest"])
         pending.save()
         if not queue(purpose=AccountEmailPurpose.SIGN_UP, email=pending.email, ip=ip, sign_up=pending):
@@ -87,7 +87,7 @@ def sign_up_confirm(*, token: str) -> User:
                 pronouns=pending.pronouns, home_organisation=organisation, password=pending.password_hash)
     user.full_clean()
     user.save()
-    _become_person(user=user, organisation=organisation)
+    _become_person(user=user, organisation=organisation, country=pending.country)
     PendingSignUp.objects.filter(email=pending.email).delete()  # this and any other sign-up for the address
     return user
 
@@ -148,9 +148,9 @@ def invitation_find_open(*, token: str) -> OrganisationInvitation:
     return invitation
 
 
-def _accept(invitation: OrganisationInvitation, user: User) -> None:
+def _accept(invitation: OrganisationInvitation, user: User, country: str = "") -> None:
     if invitation.role == Role.PERSON:
-        _become_person(user=user, organisation=invitation.organisation)
+        _become_person(user=user, organisation=invitation.organisation, country=country)
     else:
         Membership.objects.get_or_create(organisation=invitation.organisation, user=user, role=invitation.role)
     invitation.accepted_at = timezone.now()
@@ -160,12 +160,13 @@ def _accept(invitation: OrganisationInvitation, user: User) -> None:
 
 @transaction.atomic
 def invitation_accept_new_account(*, token: str, password: str, name: str = "", preferred_name: str = "",
-                                  pronouns: str = "") -> User:
+                                  pronouns: str = "", country: str = "") -> User:
+    """A new account for the invitation. The country is kept for a person (their crisis lines); staff have no plan."""
     invitation = _lock_open_invitation(token)
     user = _account_create(email=invitation.email, password=password, name=name,
                            preferred_name=preferred_name, pronouns=pronouns,
                            home_organisation=invitation.organisation)
-    _accept(invitation, user)
+    _accept(invitation, user, country=country)
     return user
 
 
@@ -194,15 +195,24 @@ def _lock_open_invitation(token: str) -> OrganisationInvitation:
 
 @transaction.atomic
 def profile_update(*, user: User, preferred_name: str, pronouns: str, name: str, culture: str,
-                   language: str, faith: str, what_helps: str, country: str = "") -> None:
-    user.preferred_name, user.pronouns, user.name = preferred_name, pronouns, name
+                   language: str, faith: str, what_helps: str, country: str = "", time_zone: str = "") -> None:
+    user.preferred_name, user.pronouns, user.name, user.time_zone = preferred_name, pronouns, name, time_zone
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["preferred_name", "pronouns", "name"])
+    user.save(update_fields=["preferred_name", "pronouns", "name", "time_zone"])
     profile, _ = PersonProfile.objects.get_or_create(user=user)
     profile.culture, profile.language, profile.faith, profile.what_helps = culture, language, faith, what_helps
     profile.country = country
     profile.full_clean()
     profile.save()
+
+
+@transaction.atomic
+def organisation_settings_update(*, organisation: Organisation, country: str, time_zone: str) -> Organisation:
+    """Where the programme is: the country and time zone its people get until they choose their own."""
+    organisation.country, organisation.time_zone = country.upper(), time_zone
+    organisation.full_clean()
+    organisation.save(update_fields=["country", "time_zone"])
+    return organisation
 
 
 def staff_roles() -> list[tuple[str, str]]:

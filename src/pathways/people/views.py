@@ -13,7 +13,15 @@ from pathways.verification import second_step
 from pathways.verification.requirement import has_second_factor
 
 from . import selectors, services
-from .forms import EmailAuthenticationForm, InviteForm, JoinForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
+from .forms import (
+    EmailAuthenticationForm,
+    InviteForm,
+    JoinForm,
+    OrganisationSettingsForm,
+    ProfileForm,
+    QueuedPasswordResetForm,
+    SignUpForm,
+)
 from .lockout import client_ip
 from .models import Role
 
@@ -77,7 +85,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "people/invitation_unavailable.html", status=404)
     if request.user.is_authenticated:
         return _join_signed_in(request, token, invitation)
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST or None, role=invitation.role)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept_new_account(token=token, **form.cleaned_data)
@@ -125,12 +133,32 @@ def organisations(request: HttpRequest) -> HttpResponse:
     return render(request, "people/organisations.html", {"organisations": administered})
 
 
+def _organisation_page(request: HttpRequest, org, *, invite_form=None, settings_form=None,
+                       status: int = 200) -> HttpResponse:
+    return render(request, "people/organisation.html", {
+        "organisation": org, "roster": selectors.organisation_roster(organisation=org),
+        "form": invite_form or InviteForm(),
+        "settings_form": settings_form or OrganisationSettingsForm.for_organisation(org),
+    }, status=status)
+
+
 @login_required
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The admin's page; a post here saves where the programme is (its country and time zone)."""
     org = selectors.organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
-    return render(request, "people/organisation.html", {
-        "organisation": org, "roster": selectors.organisation_roster(organisation=org), "form": InviteForm(),
-    })
+    if request.method != "POST":
+        return _organisation_page(request, org)
+    form = OrganisationSettingsForm.for_organisation(org, request.POST)
+    if form.is_valid():
+        try:
+            services.organisation_settings_update(organisation=org, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved where your programme is. People who chose their own country or "
+                                      "time zone keep theirs.")
+            return redirect("people:organisation", organisation_id=org.pk)
+    return _organisation_page(request, org, settings_form=form, status=400)
 
 
 @login_required
@@ -139,9 +167,7 @@ def invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
     org = selectors.organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        return render(request, "people/organisation.html", {
-            "organisation": org, "roster": selectors.organisation_roster(organisation=org), "form": form,
-        }, status=400)
+        return _organisation_page(request, org, invite_form=form, status=400)
     _, token = services.invitation_create(organisation=org, invited_by=request.user,
                                           email=form.cleaned_data["email"], role=form.cleaned_data["role"],
                                           base_url=request.build_absolute_uri("/")[:-1])

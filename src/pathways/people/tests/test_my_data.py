@@ -72,7 +72,7 @@ def seed(email: str, marker: str, *, supporter: User) -> User:
     checkins.warning_sign_add(person=person, stage="emotional", sign=f"{marker}-sign",
                               what_i_will_do=f"{marker}-will-do", watch="lonely_most_days")
     checkins.trigger_add(person=person, trigger=f"{marker}-trigger", what_helps=f"{marker}-helps")
-    checkins.early_warning_sharing_set(person=person, share_which_sign=True)
+    checkins.early_warning_setting_update(person=person, share_which_sign_with_supporters=True)
     WarningNudge.objects.create(person=person, rule="lonely_most_days",
                                 explanation={"summary": f"{marker}-nudge", "answers": []},
                                 supporters_told=[supporter.display_name])
