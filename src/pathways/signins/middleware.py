@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from pathways.people.lockout import client_ip
 
-from . import services
+from . import held_forms, services
 from .receivers import LOGIN_AT, SEEN_AT
 
 SIGNED_OUT = "You were signed out, to keep your information safe. Log in again to carry on."
@@ -25,6 +25,7 @@ class SessionLimitsMiddleware:
     the limit either; `services.sessions_end_expired` (run by the worker) removes sessions nobody comes
     back to. Ending a session deletes it from the session store; the request carries on signed out, so
     the person lands on the login page (any private page sends them there) with a kind message saying why.
+    A form sent after the limits is held for its account and given back after login (`held_forms`).
     Goes after the authentication and messages middleware."""
 
     def __init__(self, get_response):
@@ -37,6 +38,8 @@ class SessionLimitsMiddleware:
         key_before = request.session.session_key
         response = self.get_response(request)
         self._follow_new_key(request, key_before)
+        if request.method == "POST":
+            held_forms.hold_if_timed_out(request, response)
         return response
 
     def _check(self, request) -> bool:
@@ -75,6 +78,7 @@ class SessionLimitsMiddleware:
         request.session.flush()
         if key:
             services.session_forget(session_key=key)
+            held_forms.timed_out_sessions_record(sessions=[(key, request.user.pk)])
         request.user = AnonymousUser()
         messages.info(request, message)
         return True

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import held_forms
 from .devices import device_summary, network_of
 from .models import AccountSession
 
@@ -94,11 +95,14 @@ def sessions_end_expired() -> int:
     """End, server-side, every session past its idle or age limit, even if its device never comes back.
 
     The middleware ends such a session on its next request anyway; this also removes sessions nobody
-    returns to. The notification worker runs it every round."""
+    returns to. The notification worker runs it every round. Each ended session is remembered for an hour, so
+    a form its device sends later is still held for its account (`held_forms`)."""
     now = timezone.now()
     rows = AccountSession.objects.filter(Q(last_seen_at__lt=now - idle_limit() - SEEN_EVERY)
                                          | Q(created_at__lt=now - age_limit()))
-    keys = list(rows.values_list("session_key", flat=True))
+    ended = list(rows.values_list("session_key", "user_id"))
+    keys = [key for key, _ in ended]
     _delete_stored_sessions(keys)
     AccountSession.objects.filter(session_key__in=keys).delete()
+    held_forms.timed_out_sessions_record(sessions=ended)
     return len(keys)

@@ -19,11 +19,12 @@ def periodic_jobs():
     """What runs every round besides sending: check-in reminders, and the early-warning look for paused check-ins."""
     from pathways.checkins.services import early_warning_sweep
     from pathways.people.account_mail import account_emails_send, account_mail_sweep
+    from pathways.signins.held_forms import held_forms_sweep
     from pathways.signins.services import sessions_end_expired
 
     # Account emails (sign-up, password reset) have their own small outbox; see people/account_mail.py.
     return [services.checkin_reminders_create_due, early_warning_sweep, sessions_end_expired,
-            account_emails_send, account_mail_sweep]
+            account_emails_send, account_mail_sweep, held_forms_sweep]
 
 
 class Command(BaseCommand):
