@@ -118,11 +118,27 @@ class AuditedPage:
         self.audit()
 
     def activate(self, target: Locator) -> None:
-        """Press a button or link the way this device would: a finger on a phone, a mouse elsewhere."""
+        """Press a button or link the way this device would: a finger on a phone, a mouse elsewhere. A link
+        in the folded menu (phones) is reached as a person would: by opening the menu first."""
+        if not target.is_visible():
+            self.open_menu()
         if self.touch:
             target.tap()
         else:
             target.click()
+
+    def open_menu(self) -> None:
+        """Open the header's menu if it is folded (on a phone it is, until "Menu" is pressed)."""
+        self._press_menu("details.menu:not([open]) > summary")
+
+    def close_menu(self) -> None:
+        """Fold the menu again, as a person does to see the page under it."""
+        self._press_menu("details.menu[open] > summary")
+
+    def _press_menu(self, selector: str) -> None:
+        summary = self.page.locator(selector)
+        if summary.count() and summary.is_visible():
+            summary.tap() if self.touch else summary.click()
 
     def reload(self) -> None:
         self.page.reload()

@@ -36,7 +36,7 @@ class SafetyPlan(models.Model):
 
 
 class LocalService(models.Model):
-    """A service an organisation adds for its own area, shown beside the shipped crisis lines."""
+    """A line an organisation adds for its own people, shown after the emergency number, in the order it chose."""
 
     organisation = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="local_services")
     country = models.CharField(max_length=2, help_text="ISO 3166 country code, e.g. GB")
@@ -46,18 +46,32 @@ class LocalService(models.Model):
     website = models.URLField(blank=True)
     hours = models.CharField(max_length=120, blank=True)
     last_checked = models.DateField(default=timezone.localdate)
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["position", "pk"]
+
+
+class RiskLevel(models.TextChoices):
+    """How strongly an answer suggests risk; an alert goes out each time a day's answers rise a level."""
+
+    SOME = "some", "some signs of risk"
+    STRONG = "strong", "strong signs of risk"
+
+
+RISK_RANK = {"": 0, RiskLevel.SOME: 1, RiskLevel.STRONG: 2}
 
 
 class CrisisAlert(models.Model):
-    """A check-in showed risk: who was told, so the person can see it."""
+    """An answer showed risk at a higher level than earlier that day: who was told, so the person can see it."""
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="crisis_alerts")
     raised_at = models.DateTimeField(default=timezone.now)
-    source = models.CharField(max_length=40, default="daily check-in")
+    day = models.DateField(default=timezone.localdate, help_text="The person's own date when it was raised.")
+    level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.SOME)
+    source = models.CharField(max_length=200, default="daily check-in")
     notified = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
 
     class Meta:
-        ordering = ["-raised_at"]
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["person", "day"], name="crisis_alert_day")]

@@ -1,11 +1,16 @@
-"""Reads about safety: the plan (through the access policy), crisis lines for a person, alerts."""
+"""Reads about safety: the plan (through the access policy), the crisis lines a person sees, and alerts."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.http import Http404
+from django.utils import timezone
 
 from pathways.circle.policy import Action, Category, require
 from pathways.people.models import PersonProfile
 from pathways.plans.models import Plan
 
-from .crisis_lines import CrisisLine, lines_for_country, shipped_lines
+from .countries import country_name
+from .crisis_lines import CrisisLine, emergency_numbers, lines_for_country, shipped_countries
 from .models import CrisisAlert, LocalService, SafetyPlan
 
 
@@ -17,31 +22,145 @@ def safety_plan_get(*, person, viewer) -> SafetyPlan:
     return SafetyPlan.objects.filter(person=person).first() or SafetyPlan(person=person)
 
 
-def person_country(person) -> str:
-    return PersonProfile.objects.filter(user=person).values_list("country", flat=True).first() or ""
+# Where the person is: their own choice, else their organisation's country, else their browser's ---------
+
+CHOSEN, ORGANISATION, BROWSER = "chosen", "organisation", "browser"
 
 
-def crisis_lines_for(*, person) -> list[CrisisLine | LocalService]:
-    """Lines for the person's country, then their organisation's own local services."""
-    country = person_country(person)
+@dataclass(frozen=True)
+class Country:
+    code: str = ""
+    known_from: str = ""  # CHOSEN, ORGANISATION, BROWSER, or "" when nothing says
+
+    @property
+    def name(self) -> str:
+        return country_name(self.code) if self.code else ""
+
+
+def browser_country(accept_language: str) -> str:
+    """The first region in the browser's language list (e.g. en-GB) that Pathways has lines for, or ""."""
+    shipped = set(shipped_countries())
+    ranked = []
+    for position, part in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = params.strip().removeprefix("q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+        ranked.append((-weight, position, tag.strip()))
+    for _, _, tag in sorted(ranked):
+        # Language first, then script or region: "en-GB", "zh-Hant-TW", "fr-CA".
+        region = next((sub.upper() for sub in tag.split("-")[1:] if len(sub) == 2 and sub.isalpha()), "")
+        if region in shipped:
+            return region
+    return ""
+
+
+def person_country(person, *, accept_language: str = "") -> Country:
+    """Which country's lines to show someone. Anyone not signed in has only their browser to go on."""
+    if person is not None and person.is_authenticated:
+        chosen = PersonProfile.objects.filter(user=person).values_list("country", flat=True).first()
+        if chosen:
+            return Country(chosen, CHOSEN)
+        organisation = person.home_organisation
+        if organisation is not None and organisation.country:
+            return Country(organisation.country, ORGANISATION)
+    from_browser = browser_country(accept_language)
+    return Country(from_browser, BROWSER) if from_browser else Country()
+
+
+@dataclass
+class CrisisLines:
+    """What a person sees: the lines for their country, or, when that is unknown, every country's."""
+
+    country: Country
+    lines: list = field(default_factory=list)  # CrisisLine and the organisation's own LocalService rows
+    emergency_everywhere: list[tuple[str, CrisisLine]] = field(default_factory=list)  # ("Canada, United States", 911)
+    other_countries: list[tuple[str, list[CrisisLine]]] = field(default_factory=list)
+    overdose_prevention: list[CrisisLine] = field(default_factory=list)
+
+
+
+def crisis_lines_for(*, person, accept_language: str = "") -> CrisisLines:
+    """Emergency number first, then the organisation's own lines in its order, then the national lines.
+
+    With no country known, never nothing: every country's emergency number, then each country's lines.
+    """
+    country = person_country(person, accept_language=accept_language)
     local = list(LocalService.objects.filter(organisation_id=person.home_organisation_id)) \
-        if person.home_organisation_id else []
-    return lines_for_country(country) + local
+        if person is not None and person.is_authenticated and person.home_organisation_id else []
+    if not country.code:
+        others = [(country_name(code), lines_for_country(code, kinds=("crisis", "alcohol_drugs")))
+                  for code in shipped_countries()]
+        return CrisisLines(country=country, lines=local, emergency_everywhere=_by_number(emergency_numbers()),
+                           other_countries=others)
+    return CrisisLines(
+        country=country,
+        lines=lines_for_country(country.code, kinds=("emergency",)) + local
+        + lines_for_country(country.code, kinds=("crisis", "alcohol_drugs")),
+        overdose_prevention=lines_for_country(country.code, kinds=("overdose_prevention",)))
 
 
-def crisis_lines_by_country() -> dict[str, list[CrisisLine]]:
-    """Every shipped line, grouped by country, for the page anyone can open without an account."""
+def _by_number(lines: list[CrisisLine]) -> list[tuple[str, CrisisLine]]:
+    """One entry per emergency number, naming every country that uses it."""
     grouped: dict[str, list[CrisisLine]] = {}
-    for line in shipped_lines():
-        grouped.setdefault(line.country, []).append(line)
-    return grouped
+    for line in lines:
+        grouped.setdefault(line.phone, []).append(line)
+    return [(", ".join(sorted(country_name(line.country) for line in same)), same[0]) for same in grouped.values()]
 
+
+def crisis_lines_by_country(*, first: str = "") -> list[tuple[str, list[CrisisLine]]]:
+    """Every shipped line by country for the page anyone can open, the visitor's own country first."""
+    codes = sorted(shipped_countries(), key=lambda code: (code != first, country_name(code)))
+    return [(country_name(code), lines_for_country(code)) for code in codes]
+
+
+# Alerts ------------------------------------------------------------------------------------------------
 
 def crisis_alert_get(*, alert_id: int, viewer) -> CrisisAlert:
     alert = CrisisAlert.objects.filter(pk=alert_id, person_id=getattr(viewer, "pk", None)).first()
     if alert is None:
         raise Http404
     return alert
+
+
+@dataclass(frozen=True)
+class Telling:
+    at: datetime
+    just_now: bool
+    names: str  # "Sam", "Sam and Lee", "Sam, Lee and Kit"; "" when nobody was told
+
+
+@dataclass(frozen=True)
+class AlertsToday:
+    """Who was told today that the person may need support, for the crisis page to say plainly."""
+
+    tellings: list[Telling]
+
+    @property
+    def told_anyone(self) -> bool:
+        return any(telling.names for telling in self.tellings)
+
+    @property
+    def told_just_now(self) -> bool:
+        return any(telling.names and telling.just_now for telling in self.tellings)
+
+
+def _names(people) -> str:
+    names = sorted(person.display_name for person in people)
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def crisis_alerts_today(*, person, viewer, since: datetime) -> AlertsToday:
+    """Today's alerts (the person's own date), oldest first; those raised at or after `since` (the save being
+    answered) are "just now", the rest earlier today. Only the person reads whom their alerts went to."""
+    if viewer is None or viewer.pk != person.pk:
+        raise Http404
+    alerts = (CrisisAlert.objects.filter(person=person, day=timezone.localdate())
+              .prefetch_related("notified").order_by("raised_at", "pk"))
+    return AlertsToday([Telling(at=alert.raised_at, just_now=alert.raised_at >= since,
+                                names=_names(alert.notified.all())) for alert in alerts])
 
 
 def local_services(*, organisation) -> list[LocalService]:

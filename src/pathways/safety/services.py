@@ -1,4 +1,5 @@
 """Every write about safety: the person's plan, an organisation's local services, and crisis alerts."""
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -6,7 +7,7 @@ from pathways.circle.models import Category, CircleMember
 from pathways.circle.policy import Action, decide, permits
 from pathways.notifications.services import notify
 
-from .models import CrisisAlert, LocalService, SafetyPlan
+from .models import RISK_RANK, CrisisAlert, LocalService, RiskLevel, SafetyPlan
 
 
 @transaction.atomic
@@ -26,8 +27,11 @@ def safety_plan_save(*, person, **sections: str) -> SafetyPlan:
 @transaction.atomic
 def local_service_add(*, organisation, country: str, name: str, phone: str = "", text: str = "", website: str = "",
                       hours: str = "") -> LocalService:
+    """A new line goes last; the admin moves it up if their people should meet it sooner."""
+    last = LocalService.objects.filter(organisation=organisation).order_by("-position").values_list(
+        "position", flat=True).first() or 0
     line = LocalService(organisation=organisation, country=country.upper(), name=name, phone=phone, text=text,
-                        website=website, hours=hours)
+                        website=website, hours=hours, position=last + 1)
     line.full_clean()
     line.save()
     return line
@@ -38,27 +42,52 @@ def local_service_remove(*, line: LocalService) -> None:
     line.delete()
 
 
-def route_checkin(*, checkin) -> CrisisAlert | None:
-    """After a check-in: an answer that shows risk raises a crisis alert (and the safety plan is shown next)."""
-    if not checkin.raises_risk:
-        return None
-    return crisis_alert_raise(person=checkin.person)
+@transaction.atomic
+def local_service_move(*, line: LocalService, earlier: bool) -> None:
+    """Swap a line with its neighbour, so an organisation puts the line its people need most first."""
+    lines = list(LocalService.objects.select_for_update().filter(organisation_id=line.organisation_id))
+    index = next(i for i, other in enumerate(lines) if other.pk == line.pk)
+    neighbour = index - 1 if earlier else index + 1
+    if not 0 <= neighbour < len(lines):
+        return
+    lines[index], lines[neighbour] = lines[neighbour], lines[index]
+    for position, other in enumerate(lines, start=1):
+        if other.position != position:
+            LocalService.objects.filter(pk=other.pk).update(position=position)
 
 
 @transaction.atomic
-def crisis_alert_raise(*, person, source: str = "daily check-in") -> CrisisAlert:
-    """A check-in showed risk: tell, at once, every supporter the person allowed to receive crisis alerts.
+def crisis_alert_route(*, person, level: str, source: str) -> CrisisAlert | None:
+    """An answer showed risk: alert once per rise within the person's day (none → some → strong), never again
+    for the same level, however often the check-in or questionnaire is saved. Returns the new alert, if any.
+
+    The person's row is locked so two saves at the same moment cannot both decide to alert.
+    """
+    if not level:
+        return None
+    get_user_model().objects.select_for_update().filter(pk=person.pk).first()
+    today = timezone.localdate()
+    earlier = CrisisAlert.objects.filter(person=person, day=today).values_list("level", flat=True)
+    if RISK_RANK[RiskLevel(level)] <= max((RISK_RANK[earlier_level] for earlier_level in earlier), default=0):
+        return None
+    return crisis_alert_raise(person=person, level=level, source=source, day=today)
+
+
+@transaction.atomic
+def crisis_alert_raise(*, person, level: str = RiskLevel.SOME, source: str = "daily check-in",
+                       day=None) -> CrisisAlert:
+    """Tell, at once, every supporter the person allowed to receive crisis alerts.
 
     The alert says only that the person may need support now; what they answered stays private.
     """
-    alert = CrisisAlert.objects.create(person=person, source=source)
+    alert = CrisisAlert.objects.create(person=person, level=level, source=source, day=day or timezone.localdate())
     members = CircleMember.objects.filter(person=person, removed_at__isnull=True).select_related("supporter")
     # A grant, not emergency access: emergency access lets a professional read, not subscribe to alerts.
     told = [m.supporter for m in members if decide(m.supporter, person, Category.CRISIS_ALERTS, Action.VIEW).grant]
     for supporter in told:
         notify(recipient=supporter, kind="crisis_alert", title=f"{person.display_name} may need support now",
-               body=f"{person.display_name} asked to let you know when a check-in shows they may be in crisis. "
-                    "Please reach out to them in the way you agreed.",
+               body=f"{person.display_name} asked to let you know when their answers in Pathways show they may be "
+                    "in crisis. Please reach out to them in the way you agreed.",
                link="/people/")
         permits(supporter, person, Category.CRISIS_ALERTS, Action.VIEW)  # the disclosure, in the access log
     alert.notified.set(told)

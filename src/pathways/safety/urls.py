@@ -13,4 +13,6 @@ urlpatterns = [
     path("organisation/<int:organisation_id>/services/", views.local_services, name="local_services"),
     path("organisation/<int:organisation_id>/services/<int:line_id>/remove/", views.local_service_remove,
          name="local_service_remove"),
+    path("organisation/<int:organisation_id>/services/<int:line_id>/move/", views.local_service_move,
+         name="local_service_move"),
 ]

@@ -7,28 +7,29 @@ from django.views.decorators.http import require_POST
 
 from pathways.circle.selectors import person_by_public_id
 from pathways.people.selectors import organisation_for_admin
+from pathways.signins.held_forms import form_data
+from pathways.web.redirects import path_on_this_site
 
 from . import selectors, services
-from .countries import country_name
 from .forms import LocalServiceForm, SafetyPlanForm
 
 
-def _lines_context(person) -> dict:
-    country = selectors.person_country(person)
-    return {"lines": selectors.crisis_lines_for(person=person), "country": country,
-            "country_name": country_name(country) if country else ""}
+def _lines_context(request: HttpRequest, person) -> dict:
+    return {"crisis": selectors.crisis_lines_for(person=person,
+                                                  accept_language=request.headers.get("Accept-Language", ""))}
 
 
 @login_required
 def safety_plan(request: HttpRequest) -> HttpResponse:
     plan = selectors.safety_plan_get(person=request.user, viewer=request.user)
-    return render(request, "safety/plan.html", {"plan": plan, "is_person": True, **_lines_context(request.user)})
+    return render(request, "safety/plan.html", {"plan": plan, "is_person": True,
+                                                **_lines_context(request, request.user)})
 
 
 @login_required
 def safety_plan_edit(request: HttpRequest) -> HttpResponse:
     plan = selectors.safety_plan_get(person=request.user, viewer=request.user)
-    form = SafetyPlanForm(request.POST if request.method == "POST" else None, instance=plan)
+    form = SafetyPlanForm(form_data(request), instance=plan)
     if request.method == "POST" and form.is_valid():
         services.safety_plan_save(person=request.user, **{name: form.cleaned_data[name] for name in plan.SECTIONS})
         messages.success(request, "Saved your safety plan. It is one tap away from every page.")
@@ -39,16 +40,18 @@ def safety_plan_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def safety_plan_print(request: HttpRequest) -> HttpResponse:
     plan = selectors.safety_plan_get(person=request.user, viewer=request.user)
-    return render(request, "safety/print.html", {"plan": plan, **_lines_context(request.user)})
+    return render(request, "safety/print.html", {"plan": plan, **_lines_context(request, request.user)})
 
 
 @login_required
 def support_now(request: HttpRequest, alert_id: int) -> HttpResponse:
-    """Shown straight after a check-in answer that suggests risk: the plan, the lines, who was told."""
+    """Shown straight after an answer that suggests risk: the lines first, who was told today, the plan."""
     alert = selectors.crisis_alert_get(alert_id=alert_id, viewer=request.user)
     plan = selectors.safety_plan_get(person=request.user, viewer=request.user)
     return render(request, "safety/support_now.html", {
-        "alert": alert, "notified": list(alert.notified.all()), "plan": plan, **_lines_context(request.user),
+        "plan": plan, "alerts": selectors.crisis_alerts_today(person=request.user, viewer=request.user,
+                                                              since=alert.raised_at),
+        "next": path_on_this_site(request, request.GET.get("next")), **_lines_context(request, request.user),
     })
 
 
@@ -57,13 +60,14 @@ def shared_safety_plan(request: HttpRequest, person_id) -> HttpResponse:
     person = person_by_public_id(public_id=person_id)
     plan = selectors.safety_plan_get(person=person, viewer=request.user)
     return render(request, "safety/plan.html", {"plan": plan, "is_person": False, "person": person,
-                                                **_lines_context(person)})
+                                                **_lines_context(request, person)})
 
 
 def crisis_lines(request: HttpRequest) -> HttpResponse:
     """Open to anyone, signed in or not: help should never be behind a login."""
-    grouped = [(country_name(code), lines) for code, lines in selectors.crisis_lines_by_country().items()]
-    return render(request, "safety/crisis_lines.html", {"grouped": sorted(grouped)})
+    context = _lines_context(request, request.user)
+    return render(request, "safety/crisis_lines.html", {
+        "grouped": selectors.crisis_lines_by_country(first=context["crisis"].country.code), **context})
 
 
 @login_required
@@ -82,9 +86,24 @@ def local_services(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def local_service_remove(request: HttpRequest, organisation_id: int, line_id: int) -> HttpResponse:
-    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
-    line = next((line for line in selectors.local_services(organisation=organisation) if line.pk == line_id), None)
+    organisation, line = _organisations_line(request, organisation_id, line_id)
     if line is not None:
         services.local_service_remove(line=line)
         messages.success(request, "Removed.")
     return redirect("safety:local_services", organisation_id=organisation.pk)
+
+
+@login_required
+@require_POST
+def local_service_move(request: HttpRequest, organisation_id: int, line_id: int) -> HttpResponse:
+    organisation, line = _organisations_line(request, organisation_id, line_id)
+    if line is not None:
+        services.local_service_move(line=line, earlier=request.POST.get("direction") == "up")
+    return redirect("safety:local_services", organisation_id=organisation.pk)
+
+
+def _organisations_line(request: HttpRequest, organisation_id: int, line_id: int):
+    """The organisation (404 unless the viewer administers it) and its line, or None for a line not its own."""
+    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    return organisation, next((line for line in selectors.local_services(organisation=organisation)
+                               if line.pk == line_id), None)

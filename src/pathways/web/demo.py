@@ -18,6 +18,7 @@ from pathways.circle.models import Access, Category
 from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
 from pathways.plans import services as plan_services
 from pathways.plans.models import Dimension, GoalStatus, Pathway, Plan, StrengthKind
+from pathways.safety import services as safety_services
 from pathways.verification import devices
 
 DEMO_ORGANISATION = "Riverbend Recovery Collective (demo)"
@@ -55,6 +56,21 @@ PEOPLE = [
         ],
         "done_steps": 2, "wins": ["Told my sister how I really felt", "Cooked dinner for the kids"],
         "days_ago": 120,
+        # Signs tied to check-in patterns, so a hard week is noticed; a plan for after a lapse; a safety plan
+        # whose numbers become tap-to-call links. The numbers are in ranges set aside for fiction.
+        "signs": [("emotional", "Lying awake going over things", "Phone stays in the kitchen; breathing exercise",
+                   "My sister Dee", "sleep_below_usual"),
+                  ("emotional", "Keeping to myself after work", "Go to the Friday meeting even if I'm tired",
+                   "Jo from the meeting", "lonely_most_days"),
+                  ("mental", "The urge creeping up in the evenings", "Text Sam before I do anything",
+                   "Sam (peer supporter)", "cravings_rising")],
+        "lapse_plan": ("Tell myself this is one day, not the whole story\nEat something and get some sleep\n"
+                       "Go to Tuesday's meeting", "My sister Dee (312) 555-0148\nSam, my peer supporter"),
+        "safety_plan": {"warning_signs": "Not sleeping\nSkipping meals\nFeeling like a burden",
+                        "coping_on_my_own": "Walk round the block\nHot shower\nThe breathing exercise",
+                        "people_to_ask": "My sister Dee (312) 555-0148\nJo from the meeting (312) 555-0193",
+                        "professionals": "Riverbend duty line (312) 555-0110\nCall 988 any time",
+                        "reasons_for_living": "My kids\nSunday dinners"},
     },
     {
         "email": "jo@demo.pathways.invalid", "name": "Jo Demo", "preferred": "Jo", "pronouns": "he/him",
@@ -102,16 +118,17 @@ def _account(organisation, email, name, preferred, pronouns) -> User:
 
 @transaction.atomic
 def load_demo() -> Organisation:
-    organisation = Organisation.objects.create(name=DEMO_ORGANISATION)
+    organisation = Organisation.objects.create(name=DEMO_ORGANISATION, country="US", time_zone="America/Chicago")
     staff = {}
     for email, name, preferred, pronouns, role in STAFF:
         staff[preferred] = _account(organisation, email, name, preferred, pronouns)
         Membership.objects.create(organisation=organisation, user=staff[preferred], role=role)
         _demo_authenticator(staff[preferred])
     people = {person["preferred"]: _load_person(organisation, person) for person in PEOPLE}
-    # Pat shares her plan with Sam (who may suggest); Jo lets Lee see his plan and safety plan.
+    # Pat shares her plan with Sam (who may suggest) and asks to have Sam told in a crisis; Jo lets Lee see his
+    # plan and safety plan.
     for person, supporter, items in [
-        (people["Pat"], staff["Sam"], {Category.PLAN: Access.SUGGEST}),
+        (people["Pat"], staff["Sam"], {Category.PLAN: Access.SUGGEST, Category.CRISIS_ALERTS: Access.VIEW}),
         (people["Jo"], staff["Lee"], {Category.PLAN: Access.VIEW, Category.SAFETY_PLAN: Access.VIEW}),
     ]:
         member = circle_services.staff_add(person=person, staff=supporter)
@@ -142,6 +159,14 @@ def _load_person(organisation, data) -> User:
     if data["days_ago"] > 300:
         first_goal = plan.goals.first()
         plan_services.goal_set_status(goal=first_goal, actor=user, status=GoalStatus.ACHIEVED)
+    for stage, sign, what, who, watch in data.get("signs", []):
+        checkin_services.warning_sign_add(person=user, stage=stage, sign=sign, what_i_will_do=what,
+                                          who_i_will_contact=who, watch=watch)
+    if "lapse_plan" in data:
+        what, who = data["lapse_plan"]
+        plan_services.lapse_plan_update(plan=plan, actor=user, what_i_will_do=what, who_i_will_tell=who)
+    if "safety_plan" in data:
+        safety_services.safety_plan_save(person=user, **data["safety_plan"])
     _load_checkins(user, days=min(data["days_ago"], 90))
     return user
 

@@ -7,7 +7,7 @@ from pathways.circle.models import AccessLogEntry, SupporterRole
 from pathways.notifications.models import Notification
 from pathways.people.models import PersonProfile
 from pathways.safety import selectors, services
-from pathways.safety.crisis_lines import shipped_lines
+from pathways.safety.crisis_lines import KINDS, lines_for_country, shipped_countries, shipped_lines
 from pathways.safety.models import SafetyPlan
 
 
@@ -16,31 +16,82 @@ def set_country(person, country):
 
 
 class TestCrisisLines:
-    def test_every_shipped_line_says_when_it_was_last_checked(self):
+    def test_every_shipped_line_says_what_it_is_and_when_it_was_last_checked(self):
         assert len(shipped_lines()) >= 8
         assert all(line.last_checked and line.source and (line.phone or line.text) for line in shipped_lines())
+        assert {line.kind for line in shipped_lines()} <= set(KINDS)
 
-    @pytest.mark.parametrize("country,number", [("US", "988"), ("CA", "988"), ("GB", "116 123"), ("IE", "116 123"),
-                                                ("AU", "13 11 14"), ("NZ", "1737"), ("FR", "3114"), ("NL", "113")])
-    def test_the_persons_country_chooses_the_lines(self, pat, country, number):
+    def test_every_shipped_country_has_an_emergency_number_and_a_crisis_line(self):
+        for country in shipped_countries():
+            kinds = [line.kind for line in lines_for_country(country)]
+            assert kinds.count("emergency") == 1 and "crisis" in kinds, country
+            assert kinds == sorted(kinds, key=list(KINDS).index), country  # emergency first
+
+    @pytest.mark.parametrize("country,emergency,crisis", [
+        ("US", "911", "988"), ("CA", "911", "988"), ("GB", "999", "116 123"), ("IE", "112", "116 123"),
+        ("AU", "000", "13 11 14"), ("NZ", "111", "1737"), ("FR", "112", "3114"), ("NL", "112", "113")])
+    def test_the_persons_country_chooses_the_lines_emergency_number_first(self, pat, country, emergency, crisis):
         set_country(pat, country)
-        assert [line.phone for line in selectors.crisis_lines_for(person=pat)] == [number]
+        phones = [line.phone for line in selectors.crisis_lines_for(person=pat).lines]
+        assert phones[:2] == [emergency, crisis]
 
-    def test_no_country_shows_no_lines_but_the_page_still_helps(self, client, pat):
+    @pytest.mark.parametrize("country,helpline", [("US", "1-800-662-4357"), ("GB", "0300 123 6600"),
+                                                  ("IE", "1800 459 459"), ("AU", "1800 250 015"),
+                                                  ("NZ", "0800 787 797"), ("FR", "0800 23 13 13")])
+    def test_an_alcohol_and_drug_helpline_is_listed_where_a_country_has_one(self, pat, country, helpline):
+        set_country(pat, country)
+        assert helpline in [line.phone for line in selectors.crisis_lines_for(person=pat).lines]
+
+    def test_without_a_choice_the_organisations_country_is_used(self, pat, organisation):
+        organisation.country = "IE"
+        organisation.save()
+        pat.home_organisation = organisation
+        pat.save()
+        country = selectors.person_country(pat, accept_language="en-GB")
+        assert (country.code, country.known_from) == ("IE", selectors.ORGANISATION)
+        set_country(pat, "NZ")
+        assert selectors.person_country(pat, accept_language="en-GB").code == "NZ"
+
+    @pytest.mark.parametrize("header,country", [
+        ("en-GB,en;q=0.9", "GB"), ("fr-CA;q=0.8, en-AU;q=0.9", "AU"), ("zh-Hant-TW,en-US;q=0.5", "US"),
+        ("nl", ""), ("de-DE,de;q=0.9", ""), ("en-NZ;q=bad,en-IE;q=0.2", "IE"), ("", "")])
+    def test_else_the_browsers_language_region(self, pat, header, country):
+        assert selectors.person_country(pat, accept_language=header).code == country
+
+    def test_with_no_country_known_every_emergency_number_comes_first_never_none(self, client, pat):
         client.force_login(pat)
-        body = client.get("/safety/").content.decode()
-        assert "Choose your country" in body and "local emergency number" in body
+        body = client.get("/safety/", HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
+        assert "In immediate danger, call the emergency number where you are" in body
+        for number in ("911", "999", "000", "111", "112"):
+            assert f'href="tel:{number}"' in body
+        assert body.index('href="tel:911"') < body.index('href="tel:988"')
+        assert "Choose your country" in body
 
-    def test_an_organisations_local_services_are_shown_to_its_people(self, pat, organisation):
+    def test_the_organisations_own_lines_follow_the_emergency_number_in_its_order(self, pat, organisation):
         pat.home_organisation = organisation
         pat.save()
         set_country(pat, "GB")
-        services.local_service_add(organisation=organisation, country="gb", name="Harbour drop-in", phone="0100 000")
-        assert [line.name for line in selectors.crisis_lines_for(person=pat)] == ["Samaritans", "Harbour drop-in"]
+        drop_in = services.local_service_add(organisation=organisation, country="gb", name="Harbour drop-in",
+                                             phone="0100 000")
+        services.local_service_add(organisation=organisation, country="gb", name="Night line", phone="0100 001")
+        names = [line.name for line in selectors.crisis_lines_for(person=pat).lines]
+        assert names[:4] == ["Emergency services", "Harbour drop-in", "Night line", "Samaritans"]
+        services.local_service_move(line=drop_in, earlier=False)
+        names = [line.name for line in selectors.crisis_lines_for(person=pat).lines]
+        assert names[1:3] == ["Night line", "Harbour drop-in"]
 
-    def test_crisis_lines_are_open_to_anyone(self, client, db):
-        response = client.get("/safety/crisis-lines/")
-        assert response.status_code == 200 and "116 123" in response.content.decode()
+    def test_crisis_lines_are_open_to_anyone_the_visitors_country_first(self, client, db):
+        response = client.get("/safety/crisis-lines/", HTTP_ACCEPT_LANGUAGE="en-AU")
+        body = response.content.decode()
+        assert response.status_code == 200 and 'href="tel:000"' in body and "116 123" in body
+        assert body.index("13 11 14") < body.index("116 123")
+        assert "last checked" in body
+
+    def test_every_number_on_the_lines_is_tap_to_call_and_texting_lines_are_sms_links(self, client, pat):
+        set_country(pat, "US")
+        client.force_login(pat)
+        body = client.get("/safety/").content.decode()
+        assert 'href="tel:18006624357"' in body and 'href="sms:988"' in body and 'href="tel:911"' in body
 
 
 class TestSafetyPlan:
@@ -64,6 +115,16 @@ class TestSafetyPlan:
         client.force_login(pat)
         for path in ("/plan/", "/checkin/", "/circle/", "/people/progress/", "/me/"):
             assert 'href="/safety/"' in client.get(path).content.decode(), path
+
+    def test_numbers_the_person_wrote_become_tap_to_call_links(self, client, pat):
+        set_country(pat, "GB")
+        services.safety_plan_save(person=pat, people_to_ask="My sister Ana 020 7946 0018\nRing 999 if it is bad",
+                                  professionals="Key worker <Jo> on 0117 496 0123")
+        client.force_login(pat)
+        body = client.get("/safety/").content.decode()
+        assert 'href="tel:+442079460018">020 7946 0018</a>' in body and 'href="tel:999">999</a>' in body
+        assert 'href="tel:+441174960123">0117 496 0123</a>' in body
+        assert "Key worker &lt;Jo&gt; on" in body
 
     def test_unknown_parts_are_refused(self, pat):
         with pytest.raises(TypeError):
@@ -116,8 +177,9 @@ class TestRiskAnswers:
         client.force_login(pat)
         response = client.post("/checkin/", {"self_harm_thoughts": "some", "mood": "1"}, follow=True)
         body = response.content.decode()
-        assert response.redirect_chain[-1][0].startswith("/safety/now/")
-        assert "13 11 14" in body and "Aunt Mel 0400" in body and "Sam" in body
+        assert response.redirect_chain[-1][0] == "/checkin/saved/"
+        assert "Thank you for telling us" in body and 'href="tel:131114"' in body
+        assert "Aunt Mel 0400" in body and "we let Sam know just now" in body
 
     def test_skipping_or_declining_the_question_raises_nothing(self, client, pat, sam, circle):
         client.force_login(pat)
