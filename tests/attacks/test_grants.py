@@ -23,7 +23,7 @@ from .conftest import MARKER, NAME_MARKER, body
 SHARED_PAGES = {
     "plans:shared_plan": {Category.PLAN},
     "plans:goal": {Category.PLAN},
-    "reports:shared_progress": {Category.PLAN, Category.CHECKINS, Category.MEASURES},
+    "reports:shared_progress": {Category.PLAN, Category.CHECKINS, Category.MEASURES, Category.USE_LOG},
     "safety:shared_plan": {Category.SAFETY_PLAN},
     "questionnaires:shared": {Category.MEASURES},
     "questionnaires:response": {Category.MEASURES},

@@ -50,8 +50,12 @@ def test_a_daily_check_in_on_a_phone_with_a_lapse_keeps_progress_in_view(open_au
     person.submit(page.get_by_role("button", name="Save my check-in"))
     assert person.count < 10  # the energy and sleep-quality items were skipped
 
+    # A lapse is answered before anything else: kind words and the person's own plan for this moment.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for noting it")
+    expect(page.get_by_role("region", name="If I use or lapse")).to_be_visible()
+    screen.follow(page.get_by_role("link", name="Continue to my progress"))
     expect(page).to_have_url(screen.base_url + "/people/progress/")
-    expect(page.get_by_role("status")).to_contain_text("Thank you for checking in")
+    expect(page.get_by_role("region", name="Lapses, and what I learned")).to_contain_text("Text Sam before the party")
     expect(page.locator(".counts")).to_contain_text("Days checked in")
     expect(page.get_by_role("heading", name="Mood (weekly average, 1–5)")).to_be_visible()
     expect(page.get_by_role("heading", name="Wins and steps done each week")).to_be_visible()

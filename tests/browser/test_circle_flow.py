@@ -272,12 +272,12 @@ def test_pat_shares_her_plan_with_a_peer_supporter_and_takes_it_back(pat_with_a_
     # Seen: "People I support" once, the plan four times, and the suggestion itself.
     assert len(seen) >= 6, [(e.action, e.allowed) for e in logged]
     # Refused: the plan once before any consent existed and once right after it was revoked; and, while the
-    # consent held, her safety plan, check-ins and measures, which it never covered.
+    # consent held, her safety plan, check-ins, measures and use log, which it never covered.
     refused_what = sorted(entry.category for entry in refused)
-    assert refused_what == ["checkins", "measures", "plan", "plan", "safety_plan"], refused_what
+    assert refused_what == ["checkins", "measures", "plan", "plan", "safety_plan", "use_log"], refused_what
     assert not logged[0].allowed, "the newest entry should be the refusal after revoking"
     labels = {"plan": "my recovery plan", "checkins": "my daily check-ins", "measures": "my recovery measures",
-              "safety_plan": "my safety plan"}
+              "safety_plan": "my safety plan", "use_log": "my use log"}
     rows = page.get_by_role("table").get_by_role("row").filter(has_text=SUPPORTER)
     expect(rows).to_have_count(len(logged))
     for index, entry in enumerate(logged):

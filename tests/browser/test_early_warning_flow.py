@@ -55,9 +55,9 @@ def test_a_plan_in_my_own_words_comes_back_as_a_gentle_note(open_audited):
     screen.follow(page.get_by_role("link", name="Check in"))
     screen.activate(page.get_by_role("group", name="Lonely").get_by_role("radio", name="Yes", exact=True))
     screen.follow(page.get_by_role("button", name="Save my check-in"))
-    expect(page.locator(".gentle-note")).to_contain_text("A gentle note from your check-ins")
+    expect(page.locator(".gentle-note")).to_contain_text("A gentle note: feeling lonely on most days")
 
-    screen.follow(page.get_by_role("link", name="See what was noticed and my plan"))
+    screen.follow(page.get_by_role("link", name="See it with my plan"))
     expect(page.get_by_role("heading", level=1)).to_have_text("A gentle note: feeling lonely on most days")
     expect(page.get_by_role("main")).to_contain_text("Jo, or the Tuesday group")
     expect(page.get_by_role("main")).to_contain_text("Pay the bills first")

@@ -39,7 +39,7 @@ def log_in(screen, *, user) -> None:
     screen.follow(page.get_by_role("button", name="Log in"))
     page.get_by_label("Code").fill(totp_code(device))
     screen.follow(page.get_by_role("button", name="Continue"))
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.get_by_role("banner").locator("details.menu")).to_be_visible()  # signed in
 
 
 def test_a_supporter_analyses_saves_and_practises(lee, open_audited):

@@ -30,8 +30,14 @@ def test_a_person_sets_a_reminder_and_opens_a_notification_on_a_phone(open_audit
     notify(recipient=User.objects.get(email="kit@example.org"), kind="crisis_alert_sent",
            title="Sam was told you might like some support", link="/circle/")
     screen.goto("/notifications/")
+    # On a phone the menu is folded; its button carries the unread count, so it is seen without opening it.
+    expect(page.locator("details.menu > summary")).to_have_text("Menu 1 unread notifications")
+    screen.open_menu()
     expect(page.get_by_role("link", name="Notifications 1 unread")).to_be_visible()
+    screen.close_menu()
     screen.follow(page.get_by_role("link", name="Sam was told you might like some support"))
     expect(page).to_have_url(screen.base_url + "/circle/")
-    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()  # nothing unread now
+    expect(page.locator("details.menu > summary")).to_have_text("Menu")  # nothing unread now
+    screen.open_menu()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     screen.assert_clean()

@@ -205,6 +205,7 @@ def test_a_person_builds_their_plan_and_finds_it_all_kept(screen, live_server):
     screen.follow(navigation.get_by_role("link", name="Wins"))
     expect(heading(page)).to_have_text("My wins")
     expect(page.get_by_role("main").get_by_role("listitem").filter(has_text=DATED_STEP)).to_have_count(1)
+    screen.open_menu()
     expect(navigation.get_by_role("link", name="Wins")).to_have_attribute("aria-current", "page")
 
     # ...and under "Recent wins" on the plan.

@@ -57,7 +57,7 @@ def test_an_admin_sets_up_two_step_sign_in_and_uses_it(ada, open_audited, live_s
     assert len(codes) == 10
     expect(page.get_by_role("main")).to_contain_text("Two-step sign-in is on.")
     screen.follow(page.get_by_role("link", name="I have kept them, continue"))
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.get_by_role("banner").locator("details.menu")).to_be_visible()  # signed in
 
     # 2. Next time: the password, then a code. A wrong one is explained; a recovery code works.
     screen.follow(page.get_by_role("button", name="Log out"))
@@ -68,7 +68,7 @@ def test_an_admin_sets_up_two_step_sign_in_and_uses_it(ada, open_audited, live_s
     expect(page.get_by_role("alert")).to_contain_text("That code did not work")
     page.get_by_label("Code").fill(codes[0])
     screen.follow(page.get_by_role("button", name="Continue"))
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.get_by_role("banner").locator("details.menu")).to_be_visible()  # signed in
 
     # 3. The two-step sign-in page says it is on, with nine codes left, and that it stays on for her.
     screen.goto("/account/two-factor/")
@@ -125,7 +125,7 @@ def test_a_professional_logs_in_on_a_phone_with_the_code_the_app_shows(lee, open
     expect(heading(page)).to_have_text("Enter your code")
     page.get_by_label("Code").fill(totp_code(device))
     phone.follow(page.get_by_role("button", name="Continue"))
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.get_by_role("banner").locator("details.menu")).to_be_visible()  # signed in
     phone.goto("/account/two-factor/")
     expect(page.get_by_role("main")).to_contain_text("Two-step sign-in is on.")
     phone.assert_clean()

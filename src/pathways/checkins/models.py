@@ -65,6 +65,20 @@ class DailyCheckIn(models.Model):
         """Thoughts of self-harm were reported: the safety plan should be offered at once."""
         return self.self_harm_thoughts in (SelfHarmAnswer.SOME, SelfHarmAnswer.YES)
 
+    @property
+    def risk_level(self) -> str:
+        """The answer as a crisis-alert level ("some", "strong"), or "" when it shows no risk."""
+        return {SelfHarmAnswer.SOME: "some", SelfHarmAnswer.YES: "strong"}.get(self.self_harm_thoughts, "")
+
+    @property
+    def is_hard_day(self) -> bool:
+        """Strong cravings, the lowest two moods, or three of hungry, angry, lonely and tired.
+
+        Skipped and declined answers never count towards one.
+        """
+        halt = sum(getattr(self, name) == Answer.YES for name in ("hungry", "angry", "lonely", "tired"))
+        return (self.cravings is not None and self.cravings >= 7) or self.mood in (1, 2) or halt >= 3
+
 
 class UseLog(models.Model):
     """The use part of a day's check-in, shaped by the person's pathways and shared separately."""
@@ -205,6 +219,8 @@ class EarlyWarningSetting(models.Model):
                                   related_name="early_warning_setting")
     share_which_sign_with_supporters = models.BooleanField(
         default=False, help_text="Off: supporters with the early-warning grant are told only that a sign was noticed.")
+    answer_hard_days = models.BooleanField(
+        default=True, help_text="After a hard day's check-in, show my own coping steps and people to reach.")
     updated_at = models.DateTimeField(default=timezone.now)
 
 

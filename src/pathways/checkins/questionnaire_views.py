@@ -43,6 +43,8 @@ def response_detail(request: HttpRequest, response_id: int) -> HttpResponse:
         "response": response, "definition": definition, "is_own": response.person_id == request.user.pk,
         "subscales": [(name, value, ranges.get(name)) for name, value in response.score.get("subscales", {}).items()],
         "answers": answer_summary(definition, response.resource) if response.person_id == request.user.pk else None,
+        "support": selectors.questionnaire_risk_support(response=response, viewer=request.user,
+                                                        accept_language=request.headers.get("Accept-Language", "")),
     })
 
 

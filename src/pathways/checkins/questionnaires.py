@@ -31,6 +31,15 @@ the answered (reverse-scored) items times the number of items, rounded half-up t
 over its own items; its minAnswered, when not given, is the questionnaire's share of its items,
 rounded up. A cut-off band is reached when the total's whole-number part lies in [min, max], so a
 prorated 46.5 sits in the band 10–46, not in 47–60.
+
+A question may carry one more extension, `RISK_URL`, to mark it as a risk item: an answer it lists is
+routed like the daily check-in's answer about self-harm (the crisis page, alerts to the supporters the
+person chose, once per rise a day). It holds nested extensions, each repeatable:
+
+    some         valueInteger: an answer value (the option's value or ordinal) that shows some risk
+    strong       valueInteger: an answer value that shows strong risk
+
+Every value must be one of the question's answers, and may be listed once.
 """
 import json
 import math
@@ -42,6 +51,8 @@ from fractions import Fraction
 from typing import Any
 
 SCORING_URL = "https://pathways.example/fhir/StructureDefinition/questionnaire-scoring"
+RISK_URL = "https://pathways.example/fhir/StructureDefinition/risk-answers"
+RISK_LEVELS = ("some", "strong")  # in rising order
 ORDINAL_URL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 DATA_ABSENT_URL = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 DECLINED = "asked-declined"
@@ -95,9 +106,13 @@ class Question:
     text: str
     options: tuple[Option, ...]
     section: str = ""  # the text of the group(s) it sits in, for headings
+    risk: tuple[tuple[int, str], ...] = ()  # (answer value, "some" or "strong") for a risk item
 
     def option(self, value: int) -> Option | None:
         return next((option for option in self.options if option.value == value), None)
+
+    def risk_of(self, value: int) -> str:
+        return next((level for risky, level in self.risk if risky == value), "")
 
 
 @dataclass(frozen=True)
@@ -281,6 +296,8 @@ class _Parser:
         if item.get("repeats") is True:
             self.fail(f"{path}.repeats", "questions that take several answers cannot be scored")
         children = item.get("item")
+        if kind in ("group", "display") and self.has_risk_answers(item):
+            self.fail(f"{path}.extension", "only a choice or integer question can be a risk item")
         if kind == "group":
             if not isinstance(children, list) or not children:
                 self.fail(f"{path}.item", "a group must hold a list of at least one item")
@@ -310,8 +327,49 @@ class _Parser:
         if not label:
             self.fail(f"{path}.text", "is required: it is the question people read")
         options = self.options(item, path, kind, item_range)
-        entries.append(Question(link_id=link_id or "", text=label, options=options, section=section))
+        risk = self.risk_answers(item, path, options)
+        entries.append(Question(link_id=link_id or "", text=label, options=options, section=section, risk=risk))
         return link_id
+
+    @staticmethod
+    def has_risk_answers(item: dict) -> bool:
+        extensions = item.get("extension")
+        return isinstance(extensions, list) and any(isinstance(e, dict) and e.get("url") == RISK_URL
+                                                    for e in extensions)
+
+    def risk_answers(self, item: dict, path: str, options: tuple[Option, ...]) -> tuple[tuple[int, str], ...]:
+        """The answers an organisation marked as showing risk (RISK_URL), checked against the options."""
+        extensions = item.get("extension")
+        found = [(index, e) for index, e in enumerate(extensions) if isinstance(e, dict) and e.get("url") == RISK_URL] \
+            if isinstance(extensions, list) else []
+        if not found:
+            return ()
+        index, extension = found[0]
+        base = f"{path}.extension[{index}]"
+        if len(found) > 1:
+            self.fail(base, "the risk answers extension appears more than once; list every risk answer in one")
+        parts = extension.get("extension")
+        if not isinstance(parts, list) or not parts:
+            self.fail(base, 'must hold its answers as nested extensions "some" or "strong" with valueInteger')
+            return ()
+        values = {option.value for option in options}
+        risk: list[tuple[int, str]] = []
+        for part_index, part in enumerate(parts):
+            part_path = f"{base}.extension[{part_index}]"
+            level = part.get("url") if isinstance(part, dict) else None
+            if level not in RISK_LEVELS:
+                self.fail(part_path, f'must be "some" or "strong", not {json.dumps(level)}')
+                continue
+            value = self.value(part, part_path, "valueInteger")
+            if value is None:
+                continue
+            if value not in values:
+                self.fail(part_path, f"{value} is not one of this question's answers")
+            elif any(value == earlier for earlier, _ in risk):
+                self.fail(part_path, f"{value} is listed as a risk answer already")
+            else:
+                risk.append((value, level))
+        return tuple(risk)
 
     def options(self, item: dict, path: str, kind: str, item_range: tuple[int, int] | None) -> tuple[Option, ...]:
         raw = item.get("answerOption")
@@ -606,6 +664,13 @@ def score(definition: Definition, answers: Mapping[str, int | None]) -> dict:
         label = next((c.label for c in rules.cutoffs if c.min <= math.floor(total) <= c.max), None)
     return {"total": total, "range": list(definition.range), "subscales": subscales, "label": label,
             "answered": len(scored), "of": count}
+
+
+def risk_level(definition: Definition, answers: Mapping[str, int | None]) -> str:
+    """The highest risk level the answers show ("some", "strong"), or "" when no risk answer was given."""
+    found = {question.risk_of(answers[question.link_id]) for question in definition.questions
+             if question.risk and answers.get(question.link_id) is not None}
+    return next((level for level in reversed(RISK_LEVELS) if level in found), "")
 
 
 def subscale_ranges(definition: Definition) -> dict[str, list[int]]:

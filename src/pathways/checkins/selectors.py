@@ -7,9 +7,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from pathways.circle.policy import Action, Category, require
+from pathways.plans.models import Pathway
+from pathways.plans.selectors import current_pathway_codes, plan_get
+from pathways.safety import selectors as safety
 
-from . import warning_examples, warning_rules
+from . import questionnaires, warning_examples, warning_rules
 from .models import (
+    Answer,
     DailyCheckIn,
     EarlyWarningSetting,
     Questionnaire,
@@ -17,6 +21,7 @@ from .models import (
     RecoveryCheckIn,
     Stage,
     Trigger,
+    UseLog,
     WarningNudge,
     WarningSign,
 )
@@ -122,6 +127,7 @@ class EarlyWarningPlan:
     trigger_examples: list[warning_examples.Example]
     rules: list[RuleChoice]
     share_which_sign: bool
+    answer_hard_days: bool
     notes: list[WarningNudge]
 
 
@@ -155,6 +161,7 @@ def early_warning_plan(*, person, viewer) -> EarlyWarningPlan:
         trigger_examples=[example for example in warning_examples.TRIGGER_EXAMPLES
                           if not any(_same_words(example.text, t.trigger) for t in triggers)],
         rules=rules, share_which_sign=bool(setting and setting.share_which_sign_with_supporters),
+        answer_hard_days=setting is None or setting.answer_hard_days,
         notes=list(WarningNudge.objects.filter(person=person)[:10]),
     )
 
@@ -213,3 +220,110 @@ def warning_nudges_unseen(*, person, viewer) -> list[WarningNudge]:
     """Notes the person has not opened or set aside yet, for the gentle box on their pages."""
     _require_self(person=person, viewer=viewer)
     return list(WarningNudge.objects.filter(person=person, seen_at__isnull=True)[:3])
+
+
+# What Pathways says back after a daily check-in ----------------------------------------------------
+
+HARD_DAY_ITEMS = 4  # a short block: a few of the person's own steps and people, never a lecture
+SAFER_USE_ITEMS = ("not_alone", "naloxone_at_hand", "tested_supply")
+
+
+@dataclass
+class HardDay:
+    coping: list[str]  # from their safety plan and the "what I will do" of their own signs
+    people: list[str]  # from their safety plan and the "whom I will contact" of their own signs
+    has_signs: bool
+
+
+@dataclass
+class CheckInResponse:
+    """The answers a saved check-in calls for, most urgent first; empty parts are None or False."""
+
+    checkin: DailyCheckIn
+    country: str  # for recognising the phone numbers the person wrote
+    crisis: object = None  # safety.selectors.CrisisLines, when lines are needed
+    alerts: object = None  # safety.selectors.AlertsToday, when the answer showed risk
+    safety_plan: object = None
+    lapse_plan: object = None  # the person's Plan, for its "if I use or lapse" section
+    safer_use: bool = False
+    hard_day: HardDay | None = None
+
+    @property
+    def says_something(self) -> bool:
+        return bool(self.alerts or self.lapse_plan or self.safer_use or self.hard_day)
+
+
+def _unique(texts, limit: int) -> list[str]:
+    """Each line once: "My sister Dee" is left out when "My sister Dee 0300 …" is there too."""
+    lines = [text.strip() for text in texts if text.strip()]
+    kept: list[str] = []
+    for line in lines:
+        folded = line.casefold()
+        if any(other.casefold().startswith(folded) and other.casefold() != folded for other in lines):
+            continue
+        if folded not in {other.casefold() for other in kept}:
+            kept.append(line)
+    return kept[:limit]
+
+
+def _hard_day(*, person, safety_plan) -> HardDay:
+    signs = list(WarningSign.objects.filter(person=person).exclude(stage=Stage.PHYSICAL))
+    coping = safety_plan.coping_on_my_own.splitlines() + [sign.what_i_will_do for sign in signs]
+    people = safety_plan.people_to_ask.splitlines() + [sign.who_i_will_contact for sign in signs]
+    return HardDay(coping=_unique(coping, HARD_DAY_ITEMS), people=_unique(people, HARD_DAY_ITEMS),
+                   has_signs=WarningSign.objects.filter(person=person).exists())
+
+
+def _wants_hard_day_answers(person) -> bool:
+    setting = EarlyWarningSetting.objects.filter(person=person).first()
+    return setting is None or setting.answer_hard_days
+
+
+def checkin_response(*, person, viewer, day: date, accept_language: str = "") -> CheckInResponse | None:
+    """After a check-in: the crisis lines and who was told (a risk answer), the person's own plan for after a
+    lapse, a safer-use card (harm reduction, used alone, without naloxone or untested), or their own steps
+    and people on a hard day. None when that day has no check-in."""
+    _require_self(person=person, viewer=viewer)
+    plan_get(person=person, viewer=viewer)  # check-ins are for people with a plan, not staff accounts
+    checkin = daily_checkin_for_day(person=person, viewer=viewer, day=day)
+    if checkin is None:
+        return None
+    use = UseLog.objects.filter(checkin=checkin).first()
+    country = safety.person_country(person, accept_language=accept_language)
+    answer = CheckInResponse(checkin=checkin, country=country.code)
+    answer.safer_use = bool(use and use.used != Answer.NO and any(getattr(use, item) == Answer.NO
+                                                                   for item in SAFER_USE_ITEMS)
+                            and Pathway.HARM_REDUCTION in current_pathway_codes(person=person, viewer=viewer))
+    if use and use.is_lapse:
+        answer.lapse_plan = plan_get(person=person, viewer=viewer)
+    hard_day = checkin.is_hard_day and not checkin.raises_risk and _wants_hard_day_answers(person)
+    if checkin.raises_risk or hard_day:
+        answer.safety_plan = safety.safety_plan_get(person=person, viewer=viewer)
+    if checkin.raises_risk or answer.safer_use:
+        answer.crisis = safety.crisis_lines_for(person=person, accept_language=accept_language)
+    if checkin.raises_risk:
+        answer.alerts = safety.crisis_alerts_today(person=person, viewer=viewer, since=checkin.updated_at)
+    if hard_day:
+        answer.hard_day = _hard_day(person=person, safety_plan=answer.safety_plan)
+    return answer
+
+
+@dataclass
+class RiskSupport:
+    crisis: object  # safety.selectors.CrisisLines
+    alerts: object  # safety.selectors.AlertsToday
+    safety_plan: object
+
+
+def questionnaire_risk_support(*, response: QuestionnaireResponse, viewer, accept_language: str = ""
+                               ) -> RiskSupport | None:
+    """For the person's own response given today with a risk answer: the lines, who was told, their plan."""
+    person = response.person
+    if viewer is None or viewer.pk != person.pk or timezone.localdate(response.authored_at) != timezone.localdate():
+        return None
+    answers, _ = questionnaires.answers_from_response(response.questionnaire.definition, response.resource)
+    if not questionnaires.risk_level(response.questionnaire.definition, answers):
+        return None
+    return RiskSupport(crisis=safety.crisis_lines_for(person=person, accept_language=accept_language),
+                       alerts=safety.crisis_alerts_today(person=person, viewer=viewer, since=response.authored_at),
+                       safety_plan=safety.safety_plan_get(person=person, viewer=viewer))

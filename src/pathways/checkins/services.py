@@ -15,6 +15,7 @@ from pathways.notifications.models import Notification
 from pathways.notifications.services import mark_read, notify
 from pathways.people.models import User
 from pathways.plans.models import Dimension
+from pathways.safety.services import crisis_alert_route
 
 from . import questionnaires, warning_examples, warning_rules
 from .models import (
@@ -69,8 +70,10 @@ def daily_checkin_save(*, person, day: date, answers: dict[str, Any], use: dict[
     checkin.save()
     if use is not None:
         _use_log_save(checkin, use)
-    # Here rather than in the view: every way a check-in is saved is matched against the person's own
-    # signs, in the same transaction, so a note and its telling exist exactly when the check-in does.
+    # Here rather than in the view: every way a check-in is saved raises its crisis alert and is matched
+    # against the person's own signs in the same transaction, so an alert or a note and its telling exist
+    # exactly when the check-in does.
+    crisis_alert_route(person=person, level=checkin.risk_level, source="daily check-in")
     early_warning_check(person=person, rules=AFTER_CHECKIN_RULES, today=today)
     return checkin
 
@@ -182,6 +185,8 @@ def questionnaire_response_record(*, person, questionnaire: Questionnaire, answe
         if earlier is None:
             raise
         return earlier
+    # An answer the organisation marked as a risk answer is routed exactly like the check-in's.
+    crisis_alert_route(person=person, level=questionnaires.risk_level(definition, answers), source=questionnaire.title)
     return response
 
 
@@ -294,9 +299,15 @@ def trigger_remove(*, trigger: Trigger) -> None:
 
 
 @transaction.atomic
-def early_warning_sharing_set(*, person, share_which_sign: bool) -> EarlyWarningSetting:
+def early_warning_setting_update(*, person, **choices: bool) -> EarlyWarningSetting:
+    """Change the person's early-warning choices (`share_which_sign_with_supporters`, `answer_hard_days`);
+    choices left out stay as they were."""
     setting, _ = EarlyWarningSetting.objects.select_for_update().get_or_create(person=person)
-    setting.share_which_sign_with_supporters = share_which_sign
+    unknown = set(choices) - {"share_which_sign_with_supporters", "answer_hard_days"}
+    if unknown:
+        raise TypeError(f"early_warning_setting_update() got unknown choices {sorted(unknown)}")
+    for name, value in choices.items():
+        setattr(setting, name, value)
     setting.updated_at = timezone.now()
     setting.save()
     return setting

@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from pathways.plans.selectors import current_pathway_codes, plan_get
-from pathways.safety import services as safety_services
+from pathways.signins.held_forms import form_data
 
 from . import selectors, services
 from .forms import PREFER_NOT, DailyCheckInForm, RecoveryCheckInForm
@@ -17,7 +18,7 @@ from .forms import PREFER_NOT, DailyCheckInForm, RecoveryCheckInForm
 
 def _chosen_day(request: HttpRequest) -> date | None:
     """The day a check-in is for: today, or a missed day the person picked (?day=YYYY-MM-DD)."""
-    raw = request.GET.get("day") or request.POST.get("day")
+    raw = request.GET.get("day") or (form_data(request) or {}).get("day")
     if not raw:
         return timezone.localdate()
     try:
@@ -50,7 +51,7 @@ def daily(request: HttpRequest) -> HttpResponse:
         return redirect("checkins:daily")
     existing = selectors.daily_checkin_for_day(person=person, viewer=request.user, day=day)
     pathways = current_pathway_codes(person=person, viewer=request.user)
-    form = DailyCheckInForm(request.POST if request.method == "POST" else None, initial=_initial(existing),
+    form = DailyCheckInForm(form_data(request), initial=_initial(existing),
                             pathways=pathways)
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,12 +60,8 @@ def daily(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            alert = safety_services.route_checkin(checkin=checkin)
-            if alert is not None:  # never blocks, never lectures: the plan and the lines, straight away
-                return redirect("safety:support_now", alert_id=alert.pk)
-            messages.success(request, "Saved. Thank you for checking in." if day == today else
-                             f"Saved your check-in for {day:%A %d %B}, marked as filled in later.")
-            return redirect("reports:progress")
+            # What the answers call for (the crisis lines first, a lapse, a hard day) is on the next page.
+            return redirect(reverse("checkins:saved") + ("" if checkin.day == today else f"?day={checkin.day}"))
     missed = selectors.missed_days(person=person, viewer=request.user, within=timedelta(days=7))
     return render(request, "checkins/daily.html", {
         "form": form, "day": day, "is_today": day == today, "existing": existing,
@@ -73,9 +70,25 @@ def daily(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def saved(request: HttpRequest) -> HttpResponse:
+    """After a check-in is saved: the crisis lines and the safety plan after a risk answer (never a block or
+    a lecture), the person's own plan after a lapse, a safer-use card, their own steps on a hard day."""
+    day = _chosen_day(request) or timezone.localdate()
+    answer = selectors.checkin_response(person=request.user, viewer=request.user, day=day,
+                                        accept_language=request.headers.get("Accept-Language", ""))
+    if answer is None:
+        return redirect("checkins:daily")
+    if not answer.says_something:
+        messages.success(request, "Saved. Thank you for checking in." if not answer.checkin.backfilled else
+                         f"Saved your check-in for {day:%A %d %B}, marked as filled in later.")
+        return redirect("reports:progress")
+    return render(request, "checkins/saved.html", {"answer": answer, "checkin": answer.checkin})
+
+
+@login_required
 def recovery(request: HttpRequest) -> HttpResponse:
     plan_get(person=request.user, viewer=request.user)  # check-ins are for people with a plan, not staff accounts
-    form = RecoveryCheckInForm(request.POST if request.method == "POST" else None)
+    form = RecoveryCheckInForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.recovery_checkin_record(person=request.user, answers=form.answers(),
                                          dimension_ratings=form.dimension_ratings(), declined=form.declined())

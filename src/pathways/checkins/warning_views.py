@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pathways.signins.held_forms import form_data
 from pathways.web.redirects import path_on_this_site
 
 from . import selectors, services
@@ -37,7 +38,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 @login_required
 def sign_add(request: HttpRequest) -> HttpResponse:
     stage = request.GET.get("stage") if request.GET.get("stage") in Stage.values else ""
-    form = WarningSignForm(request.POST or None, initial={"stage": stage} if stage else {})
+    form = WarningSignForm(form_data(request), initial={"stage": stage} if stage else {})
     if request.method == "POST" and form.is_valid():
         sign = services.warning_sign_add(person=request.user, submission_key=form.cleaned_data["submission_key"],
                                          **form.sign_fields())
@@ -63,7 +64,7 @@ def sign_add_example(request: HttpRequest) -> HttpResponse:
 @login_required
 def sign_edit(request: HttpRequest, sign_id: int) -> HttpResponse:
     sign = selectors.warning_sign_get(sign_id=sign_id, viewer=request.user)
-    form = WarningSignForm(request.POST or None, instance=sign)
+    form = WarningSignForm(form_data(request), instance=sign)
     if request.method == "POST" and form.is_valid():
         sign.refresh_from_db()  # the form wrote into the instance; the service does the saving
         services.warning_sign_update(warning_sign=sign, **form.sign_fields())
@@ -83,7 +84,7 @@ def sign_remove(request: HttpRequest, sign_id: int) -> HttpResponse:
 
 @login_required
 def trigger_add(request: HttpRequest) -> HttpResponse:
-    form = TriggerForm(request.POST or None)
+    form = TriggerForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.trigger_add(person=request.user, trigger=form.cleaned_data["trigger"],
                              what_helps=form.cleaned_data["what_helps"],
@@ -109,7 +110,7 @@ def trigger_add_example(request: HttpRequest) -> HttpResponse:
 @login_required
 def trigger_edit(request: HttpRequest, trigger_id: int) -> HttpResponse:
     trigger = selectors.trigger_get(trigger_id=trigger_id, viewer=request.user)
-    form = TriggerForm(request.POST or None, instance=trigger)
+    form = TriggerForm(form_data(request), instance=trigger)
     if request.method == "POST" and form.is_valid():
         trigger.refresh_from_db()
         services.trigger_update(trigger=trigger, text=form.cleaned_data["trigger"],
@@ -158,11 +159,22 @@ def watch_stop(request: HttpRequest, rule: str) -> HttpResponse:
 def sharing(request: HttpRequest) -> HttpResponse:
     form = SharingForm(request.POST)
     share = form.is_valid() and form.cleaned_data["share_which_sign"]
-    services.early_warning_sharing_set(person=request.user, share_which_sign=share)
+    services.early_warning_setting_update(person=request.user, share_which_sign_with_supporters=share)
     messages.success(request, "Saved. Supporters with your early-warning grant will be told which sign was noticed."
                      if share else "Saved. Supporters with your early-warning grant will be told only that a sign "
                                    "was noticed.")
     return redirect(_plan_url("sharing"))
+
+
+@login_required
+@require_POST
+def hard_days(request: HttpRequest) -> HttpResponse:
+    """Turn on or off the short block of the person's own steps shown after a hard day's check-in."""
+    on = request.POST.get("answer_hard_days") == "on"
+    services.early_warning_setting_update(person=request.user, answer_hard_days=on)
+    messages.success(request, "Saved. After a hard day's check-in you will see your own steps and people to reach."
+                     if on else "Saved. After a hard day you will not see that block. You can turn it back on here.")
+    return redirect(_plan_url("hard-days"))
 
 
 @login_required

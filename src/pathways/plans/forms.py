@@ -40,6 +40,20 @@ class MeaningForm(forms.ModelForm):
         widgets = {"recovery_meaning": forms.Textarea(attrs={"rows": 5})}
 
 
+class LapsePlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["lapse_what_i_will_do", "lapse_who_i_will_tell"]
+        labels = {"lapse_what_i_will_do": "If I use or lapse, what I'll do (optional)",
+                  "lapse_who_i_will_tell": "Who I'll tell (optional)"}
+        help_texts = {
+            "lapse_what_i_will_do": "For example: get somewhere safe, eat something, go to a meeting tomorrow, "
+                                    "be kind to myself. One thing per line.",
+            "lapse_who_i_will_tell": "Names, and numbers if you like. They become tap-to-call links.",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
 class PathwaysForm(forms.Form):
     """One checkbox per pathway, each with an optional line in the person's own words."""
 

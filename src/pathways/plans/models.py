@@ -37,6 +37,9 @@ class Pathway(models.TextChoices):
 class Plan(models.Model):
     person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan")
     recovery_meaning = EncryptedTextField("What recovery means to me", blank=True, max_length=LONG_TEXT)
+    # The person's own plan for the moment after a lapse, shown back to them when they note one.
+    lapse_what_i_will_do = EncryptedTextField("If I use or lapse, what I'll do", blank=True, max_length=LONG_TEXT)
+    lapse_who_i_will_tell = EncryptedTextField("Who I'll tell", blank=True, max_length=LONG_TEXT)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -75,6 +75,21 @@ def recovery_meaning_update(*, plan: Plan, actor, text: str) -> Plan:
 
 
 @transaction.atomic
+def lapse_plan_update(*, plan: Plan, actor, what_i_will_do: str, who_i_will_tell: str) -> Plan:
+    """The plan section "If I use or lapse": what the person will do and whom they will tell."""
+    before = {"what_i_will_do": plan.lapse_what_i_will_do, "who_i_will_tell": plan.lapse_who_i_will_tell}
+    after = {"what_i_will_do": what_i_will_do.strip(), "who_i_will_tell": who_i_will_tell.strip()}
+    if after == before:
+        return plan
+    plan.lapse_what_i_will_do, plan.lapse_who_i_will_tell = after["what_i_will_do"], after["who_i_will_tell"]
+    plan.full_clean()
+    plan.save(update_fields=["lapse_what_i_will_do", "lapse_who_i_will_tell"])
+    _record(plan=plan, actor=actor, action="lapse_plan_updated", summary="Wrote what I'll do if I use or lapse",
+            before=before, after=after)
+    return plan
+
+
+@transaction.atomic
 def pathways_set(*, plan: Plan, actor, chosen: dict[str, str]) -> None:
     """Make `chosen` (pathway → own words) the current pathways; earlier choices stay in the history."""
     unknown = set(chosen) - set(Pathway.values)

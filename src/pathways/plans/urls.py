@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan, name="plan"),
     path("meaning/", views.meaning_edit, name="meaning"),
+    path("if-i-lapse/", views.lapse_plan_edit, name="lapse_plan"),
     path("pathways/", views.pathways_edit, name="pathways"),
     path("strengths/new/", views.strength_add, name="strength_add"),
     path("strengths/<int:strength_id>/remove/", views.strength_remove, name="strength_remove"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pathways.circle.policy import Action, Category, can
 from pathways.circle.selectors import person_by_public_id
+from pathways.signins.held_forms import form_data
 from pathways.web.redirects import path_on_this_site
 
 from . import selectors, services
@@ -16,6 +17,7 @@ from .forms import (
     AcceptSuggestionForm,
     GoalEditForm,
     GoalStatusForm,
+    LapsePlanForm,
     MeaningForm,
     NewGoalForm,
     PathwaysForm,
@@ -44,7 +46,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 @login_required
 def meaning_edit(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
-    form = MeaningForm(request.POST or None, instance=plan)
+    form = MeaningForm(form_data(request), instance=plan)
     if request.method == "POST" and form.is_valid():
         plan.refresh_from_db()  # the form wrote into the instance; compare against what is stored
         services.recovery_meaning_update(plan=plan, actor=request.user, text=form.cleaned_data["recovery_meaning"])
@@ -57,7 +59,7 @@ def meaning_edit(request: HttpRequest) -> HttpResponse:
 def pathways_edit(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
     current = {choice.pathway: choice.in_my_words for choice in plan.pathways.filter(ended_at__isnull=True)}
-    form = PathwaysForm(request.POST or None, current=current)
+    form = PathwaysForm(form_data(request), current=current)
     if request.method == "POST" and form.is_valid():
         services.pathways_set(plan=plan, actor=request.user, chosen=form.chosen())
         messages.success(request, "Saved your pathways. Earlier choices stay in your history.")
@@ -69,7 +71,7 @@ def pathways_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def strength_add(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
-    form = StrengthForm(request.POST or None)
+    form = StrengthForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.strength_add(plan=plan, actor=request.user, kind=form.cleaned_data["kind"],
                               text=form.cleaned_data["text"], submission_key=form.cleaned_data["submission_key"])
@@ -91,7 +93,7 @@ def strength_remove(request: HttpRequest, strength_id: int) -> HttpResponse:
 def goal_add(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
     initial = {"dimension": request.GET.get("dimension")} if request.GET.get("dimension") in Dimension.values else {}
-    form = NewGoalForm(request.POST or None, initial=initial)
+    form = NewGoalForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         goal = services.goal_create(
@@ -116,7 +118,7 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
 @login_required
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Action.WRITE)
-    form = GoalEditForm(request.POST or None, instance=goal, initial={"version": services.goal_version(goal)})
+    form = GoalEditForm(form_data(request), instance=goal, initial={"version": services.goal_version(goal)})
     context = {"form": form, "heading": "Change this goal", "back_url": goal_url(goal)}
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in services.GOAL_FIELDS}
@@ -151,7 +153,7 @@ def goal_status(request: HttpRequest, goal_id: int) -> HttpResponse:
 @login_required
 def step_add(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Action.WRITE)
-    form = StepForm(request.POST or None)
+    form = StepForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.step_create(goal=goal, actor=request.user, text=form.cleaned_data["text"],
                              due_on=form.cleaned_data["due_on"], submission_key=form.cleaned_data["submission_key"])
@@ -168,7 +170,7 @@ def goal_url(goal) -> str:
 @login_required
 def step_edit(request: HttpRequest, step_id: int) -> HttpResponse:
     step = selectors.step_get(step_id=step_id, viewer=request.user, action=Action.WRITE)
-    form = StepForm(request.POST or None, instance=step)
+    form = StepForm(form_data(request), instance=step)
     if request.method == "POST" and form.is_valid():
         step.refresh_from_db()
         services.step_update(step=step, actor=request.user, text=form.cleaned_data["text"],
@@ -207,7 +209,7 @@ def step_action(request: HttpRequest, step_id: int) -> HttpResponse:
 @login_required
 def wins(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
-    form = WinForm(request.POST or None)
+    form = WinForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.win_add(plan=plan, actor=request.user, text=form.cleaned_data["text"],
                          occurred_on=form.cleaned_data["occurred_on"], submission_key=form.cleaned_data["submission_key"])
@@ -263,7 +265,7 @@ def suggest(request: HttpRequest, person_id, kind: str) -> HttpResponse:
 @login_required
 def suggestion_answer(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     suggestion = selectors.suggestion_get(suggestion_id=suggestion_id, viewer=request.user)
-    form = AcceptSuggestionForm(request.POST or None, initial={
+    form = AcceptSuggestionForm(form_data(request), initial={
         "text": suggestion.text, "why": suggestion.why, "dimension": suggestion.dimension})
     if request.method == "POST" and request.POST.get("answer") == "decline":
         services.suggestion_decline(suggestion=suggestion, actor=request.user)
@@ -279,3 +281,20 @@ def suggestion_answer(request: HttpRequest, suggestion_id: int) -> HttpResponse:
         messages.success(request, "Added to your plan.")
         return redirect("plans:plan")
     return render(request, "plans/suggestion_answer.html", {"suggestion": suggestion, "form": form})
+
+
+@login_required
+def lapse_plan_edit(request: HttpRequest) -> HttpResponse:
+    """The plan section for the moment after a lapse, in the person's own words."""
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    form = LapsePlanForm(form_data(request), instance=plan)
+    if request.method == "POST" and form.is_valid():
+        plan.refresh_from_db()  # the form wrote into the instance; compare against what is stored
+        services.lapse_plan_update(plan=plan, actor=request.user,
+                                   what_i_will_do=form.cleaned_data["lapse_what_i_will_do"],
+                                   who_i_will_tell=form.cleaned_data["lapse_who_i_will_tell"])
+        messages.success(request, "Saved your plan for if you use or lapse.")
+        return redirect(path_on_this_site(request, request.POST.get("next")) or "plans:plan")
+    return render(request, "plans/lapse_plan_form.html", {
+        "form": form, "heading": "If I use or lapse", "next": path_on_this_site(request, request.GET.get("next")) or "",
+    })

@@ -2,11 +2,11 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from pathways.checkins.models import DailyCheckIn, RecoveryCheckIn
+from pathways.checkins.models import DailyCheckIn, RecoveryCheckIn, UseLog
 from pathways.checkins.recovery_items import PROCESSES
 from pathways.circle.policy import Category, permits
 from pathways.plans.models import Dimension, Goal, GoalStatus, Step, StepStatus, Win
@@ -15,6 +15,7 @@ from . import charts
 from .charts import Chart
 
 ACTIVITY_WEEKS = 12
+LAPSES_SHOWN = 50
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Progress:
     charts: list[Chart] = field(default_factory=list)
     counts: list[tuple[str, int]] = field(default_factory=list)
     shown: set[str] = field(default_factory=set)
+    lapses: list[UseLog] = field(default_factory=list)  # lapses and reflections, newest first
 
 
 def progress(*, person, viewer) -> Progress:
@@ -39,7 +41,17 @@ def progress(*, person, viewer) -> Progress:
         result.shown.add(Category.PLAN)
         result.charts.append(_activity(person))
         result.counts.extend(_plan_counts(person))
+    if permits(viewer, person, Category.USE_LOG):
+        result.shown.add(Category.USE_LOG)
+        result.lapses = _lapses(person)
     return result
+
+
+def _lapses(person) -> list[UseLog]:
+    """Lapses the person noted and what they wrote about them, so what they learned is there to look back on."""
+    return list(UseLog.objects.filter(checkin__person=person).filter(
+        Q(is_lapse=True) | ~Q(what_was_happening="") | ~Q(what_i_learned="")).select_related("checkin")
+        .order_by("-checkin__day")[:LAPSES_SHOWN])
 
 
 def _measures(person) -> list[Chart]:

@@ -21,7 +21,7 @@ class CaseloadEntry:
     grants: list  # the consents that let the viewer see this person's information
 
 
-PROGRESS_CATEGORIES = {Category.PLAN, Category.CHECKINS, Category.MEASURES}
+PROGRESS_CATEGORIES = {Category.PLAN, Category.CHECKINS, Category.MEASURES, Category.USE_LOG}
 
 
 def caseload(*, viewer) -> list[CaseloadEntry]:

@@ -518,3 +518,41 @@ def test_an_answer_outside_the_range_is_always_refused(case, data):
     outside = data.draw(st.integers(max_value=rules.item_min - 1) | st.integers(min_value=rules.item_max + 1))
     with pytest.raises(AnswerError, match=f"{question.link_id}: the answer {outside} is outside the valid range"):
         engine.score(definition, answers | {question.link_id: outside})
+
+
+# Risk items: answers an organisation marks as showing risk -----------------------------------------------
+
+def risky(item, *levels):
+    return {**item, "extension": [nested(engine.RISK_URL, *(rule(level, valueInteger=value) for level, value in levels))]}
+
+
+def test_a_risk_item_gives_the_highest_level_its_answers_show():
+    items = [choice("q1"), risky(choice("q2"), ("some", 2), ("some", 3), ("strong", 4)), choice("q3"), choice("q4")]
+    definition = parse(items=items)
+    assert engine.risk_level(definition, {"q1": 4, "q2": 1}) == ""
+    assert engine.risk_level(definition, {"q2": 3}) == "some"
+    assert engine.risk_level(definition, {"q2": 4, "q3": 0}) == "strong"
+    assert engine.risk_level(definition, {"q2": None}) == ""  # skipped or declined: never a risk
+
+
+def test_risk_answers_of_coded_options_use_their_ordinal_values():
+    definition = parse(items=[risky(coded("q1"), ("strong", 4)), choice("q2"), choice("q3"), choice("q4")])
+    assert engine.risk_level(definition, {"q1": 4}) == "strong"
+
+
+@pytest.mark.parametrize("levels,reason", [
+    ([("some", 7)], "7 is not one of this question's answers"),
+    ([("some", 2), ("strong", 2)], "2 is listed as a risk answer already"),
+    ([("urgent", 2)], 'must be "some" or "strong", not "urgent"'),
+    ([], 'must hold its answers as nested extensions "some" or "strong"'),
+])
+def test_a_wrong_risk_item_is_refused_with_the_reason(levels, reason):
+    items = [risky(choice("q1"), *levels), choice("q2"), choice("q3"), choice("q4")]
+    assert any(reason in problem and problem.startswith("item[0].extension[0]") for problem in
+               problems_of(resource(items=items))), reason
+
+
+def test_only_a_question_can_be_a_risk_item():
+    display = risky({"linkId": "intro", "type": "display", "text": "Placeholder"}, ("some", 1))
+    assert "item[0].extension: only a choice or integer question can be a risk item" in problems_of(
+        resource(items=[display, choice("q1"), choice("q2")]))

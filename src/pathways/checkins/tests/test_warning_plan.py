@@ -141,7 +141,7 @@ class TestWhatSupportersAreTold:
         assert entry.allowed and entry.viewer_ref == str(sam.public_id)
 
     def test_which_sign_is_named_only_when_the_person_allowed_it(self, pat, sam, early_warning_grant):
-        services.early_warning_sharing_set(person=pat, share_which_sign=True)
+        services.early_warning_setting_update(person=pat, share_which_sign_with_supporters=True)
         nudge = self.raise_a_note(pat)
         [told] = early_warning_notes(sam)
         assert "The sign: feeling lonely on most days." in told.body
@@ -331,7 +331,7 @@ class TestTheGentleNote:
         response = pat_client.post(reverse("checkins:daily"), {"lonely": "yes"}, follow=True)
         page = response.content.decode()
         nudge = WarningNudge.objects.get()
-        assert "A gentle note from your check-ins" in page
+        assert "<strong>A gentle note:</strong> feeling lonely on most days" in page
         assert reverse("warning_signs:note", args=[nudge.pk]) in page
 
     def test_the_note_shows_the_answers_and_my_own_plan_and_is_then_set_aside(self, pat_client, pat, sam,
@@ -355,7 +355,7 @@ class TestTheGentleNote:
         assert "Sam was told only that a sign was noticed" in page
         nudge.refresh_from_db()
         assert nudge.seen_at is not None
-        assert "A gentle note from your check-ins" not in pat_client.get(reverse("plans:plan")).content.decode()
+        assert "gentle-note" not in pat_client.get(reverse("plans:plan")).content.decode()
         assert Notification.objects.get(recipient=pat, kind="early_warning").read_at is not None
 
     def test_not_now_sets_the_note_aside_and_returns(self, pat_client, pat):

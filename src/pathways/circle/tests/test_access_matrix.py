@@ -518,6 +518,7 @@ MATRIX: dict[str, Case] = {
     "plans:wins": Case(**OWN_PLAN, shows_marker_to=PAT,
                        tries=(GET, POST(lambda s: {"text": "A good day", "occurred_on": today(s)}))),
     "plans:history": Case(**OWN_PLAN, shows_marker_to=PAT),
+    "plans:lapse_plan": Case(**OWN_PLAN, tries=(GET, POST(lambda s: {"lapse_what_i_will_do": "Ring Jo"}))),
     # Pat's plan by id: seeing needs a live plan grant, changing is Pat's alone (a plan grant is at most
     # "suggest").
     "plans:goal": Case(who=PAT | PLAN_READERS, kwargs=goal_of_pat, marker_ok_for=PAT | PLAN_READERS,
@@ -575,6 +576,8 @@ MATRIX: dict[str, Case] = {
     # Check-ins: the viewer's own. The daily one follows the pathways in the viewer's plan, so it needs one.
     "checkins:daily": Case(**OWN_PLAN, shows_marker_to=PAT, tries=(GET, POST(lambda s: {"mood": "3"}))),
     "checkins:recovery": Case(**OWN_PLAN),
+    # What a saved check-in is answered with: the viewer's own (to the check-in form when there is none yet).
+    "checkins:saved": Case(**OWN_PLAN, ok=frozenset({200, 302})),
 
     # Questionnaires: everyone fills in what is offered to them (the shipped ones, and their home
     # organisation's); a response is seen by its person and by those holding a live measures grant (or
@@ -615,6 +618,7 @@ MATRIX: dict[str, Case] = {
                                     tries=(POST(lambda s: {"sign": pats_warning_sign(s)["sign_id"]}),)),
     "warning_signs:watch_stop": Case(who=SIGNED_IN, kwargs=lambda s: {"rule": "lonely_most_days"}, tries=(POST(),)),
     "warning_signs:sharing": Case(who=SIGNED_IN, tries=(POST(lambda s: {"share_which_sign": "on"}),)),
+    "warning_signs:hard_days": Case(who=SIGNED_IN, tries=(POST(lambda s: {"answer_hard_days": "on"}),)),
     "warning_signs:note": Case(who=PAT, kwargs=pats_warning_note, shows_marker_to=PAT),
     "warning_signs:note_not_now": Case(who=PAT, kwargs=pats_warning_note, tries=(POST(),)),
 
@@ -629,6 +633,8 @@ MATRIX: dict[str, Case] = {
     "safety:local_services": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation, tries=(GET, POST(
         lambda s: {"name": "Night line", "country": "GB", "phone": "0100"}))),
     "safety:local_service_remove": Case(who=frozenset({"org-admin"}), kwargs=pats_local_service, tries=(POST(),)),
+    "safety:local_service_move": Case(who=frozenset({"org-admin"}), kwargs=pats_local_service,
+                                      tries=(POST(lambda s: {"direction": "up"}),)),
 
     # Listening feedback works on what the viewer pastes, and on the transcripts they saved themselves: a
     # saved transcript is its owner's own record (not a person's data shared by consent), so no grant or
