@@ -16,9 +16,9 @@ from . import selectors, services
 from .forms import PREFER_NOT, DailyCheckInForm, RecoveryCheckInForm
 
 
-def _chosen_day(request: HttpRequest) -> date | None:
-    """The day a check-in is for: today, or a missed day the person picked (?day=YYYY-MM-DD)."""
-    raw = request.GET.get("day") or (form_data(request) or {}).get("day")
+def _chosen_day(request: HttpRequest, *, form=None) -> date | None:
+    """The day a check-in is for: today, or a missed day the person picked (?day=YYYY-MM-DD, or the form's)."""
+    raw = request.GET.get("day") or (form or {}).get("day")
     if not raw:
         return timezone.localdate()
     try:
@@ -44,7 +44,7 @@ def _initial(checkin) -> dict:
 @login_required
 def daily(request: HttpRequest) -> HttpResponse:
     person = request.user
-    day = _chosen_day(request)
+    day = _chosen_day(request, form=form_data(request))
     today = timezone.localdate()
     if day is None or day > today:
         messages.error(request, "That date could not be used, so here is today's check-in.")

@@ -59,17 +59,14 @@ def organisation_time_zone_name(organisation) -> str:
     return _known_or_site(organisation.time_zone)
 
 
-def fallback_time_zone_name(user) -> str:
-    """The zone the account gets when it chooses none. Costs one query for the organisation, once per request."""
-    return organisation_time_zone_name(user.home_organisation if user.home_organisation_id else None)
-
-
 def time_zone_name_of(user) -> str:
     """The account's effective zone: its own, else its home organisation's, else the site's.
 
     The organisation is read only when the account has no zone of its own, so most requests cost nothing.
     """
-    return _known_or_site(user.time_zone) if user.time_zone else fallback_time_zone_name(user)
+    if user.time_zone:
+        return _known_or_site(user.time_zone)
+    return organisation_time_zone_name(user.home_organisation if user.home_organisation_id else None)
 
 
 def time_zone_of(user) -> ZoneInfo:
