@@ -10,10 +10,13 @@ TEST_POSTGRES_URL ?= $(if $(CI),postgres://postgres@127.0.0.1:5432/test,)
 
 .PHONY: run test test-sqlite test-postgres bench browser migrate demo clean lint mi-model
 
-$(VENV)/.runtime: requirements.txt
+# The project itself is installed editable (pyproject.toml), so `pathways` imports from anywhere without src/ on
+# the path: `python -m pathways.mi analyze FILE` works from any folder.
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
@@ -47,7 +50,8 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: $(VENV)/.dev browser
-	$(VENV)/bin/ruff check --quiet src tests benchmarks conftest.py
+	$(VENV)/bin/ruff check --quiet src tests training benchmarks conftest.py
+	$(VENV)/bin/lint-imports --config .importlinter
 	@# Static security analysis, medium and high findings only. Tests are left out: they tamper with the
 	@# database on purpose (SQL built from a table name) to prove the access log notices.
 	$(VENV)/bin/bandit -q -r src -ll -x '*/tests/*'
@@ -58,29 +62,34 @@ test: $(VENV)/.dev browser
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+	@# In parallel, one pytest-xdist worker per core, each with its own in-memory database. A later -n in
+	@# PYTEST_ARGS wins: `make test-sqlite PYTEST_ARGS="-n 0 -x --pdb"` runs in this one process.
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL =="
-	DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+	@# In parallel as on SQLite; pytest-django gives each worker its own database (test_NAME_gw0, _gw1, ...).
+	DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 # The MI analyzer's benchmark fine-tunes the encoder once per cross-validation fold (about 35 minutes on a
 # 2-core machine), so it runs in the training environment; its speed figures use the app's own runtime code.
+# Training code lives in training/ (outside the app), run as a module from the repository root.
 bench: $(VENV)/.dev $(TRAIN_VENV)/.ready
 	@for script in benchmarks/[!_]*.py; do $(PY) $$script || exit 1; done
-	PYTHONPATH=src HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python -m pathways.mi.bench
+	HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python -m training.mi.bench
 
 # Rebuild the MI analyzer's model from the AnnoMI training files (../shared/data/annomi). PyTorch lives only
 # in this separate environment; the app and its tests never load it.
-$(TRAIN_VENV)/.ready: requirements.txt requirements-train.txt
+$(TRAIN_VENV)/.ready: requirements.txt requirements-train.txt pyproject.toml
 	$(PYTHON) -m venv $(TRAIN_VENV)
 	$(TRAIN_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(TRAIN_VENV)/bin/python -m pip install --quiet torch==2.13.0
 	$(TRAIN_VENV)/bin/python -m pip install --quiet -r requirements-train.txt
+	$(TRAIN_VENV)/bin/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 mi-model: $(TRAIN_VENV)/.ready
-	PYTHONPATH=src HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python -m pathways.mi.train
+	HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python -m training.mi.train
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var src/pathways.egg-info

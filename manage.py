@@ -1,10 +1,8 @@
 #!/usr/bin/env python
-"""Django's command-line entry point; puts src/ on the path so `pathways` imports without installing."""
+"""Django's command-line entry point. `pathways` is installed in the venv (editable, by `make`), so it imports
+without src/ on the path."""
 import os
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
 
 def main() -> None:

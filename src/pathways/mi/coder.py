@@ -2,7 +2,7 @@
 
 The model loads on first use and stays in memory (the web process does not pay for it until someone opens
 the analyzer). Artifacts live in `model/`: the encoder (ONNX), its tokenizer, the TF-IDF vocabularies
-(JSON), the classifier weights and the dialogue reader's (NumPy). `python -m pathways.mi.train` rebuilds all of them.
+(JSON), the classifier weights and the dialogue reader's (NumPy). `python -m training.mi.train` rebuilds all of them.
 """
 import json
 import threading

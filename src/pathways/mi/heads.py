@@ -1,7 +1,8 @@
 """Linear classifiers saved as plain arrays, so loading them runs no pickled code.
 
-Each head is a logistic regression fitted by `pathways.mi.training`; here it is only weights, an intercept
-and class names, and prediction is a matrix product and a softmax (a sigmoid for two classes, as fitted).
+Each head is a logistic regression fitted in training (training/mi/training.py, with scikit-learn); here it is
+only weights, an intercept and class names, and prediction is a matrix product and a softmax (a sigmoid for two
+classes, as fitted).
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,6 @@ class Head:
     classes: tuple[str, ...]
     coef: np.ndarray  # (classes, features), or (1, features) for two classes
     intercept: np.ndarray
-
-    @classmethod
-    def from_estimator(cls, estimator) -> "Head":
-        return cls(tuple(str(c) for c in estimator.classes_),
-                   estimator.coef_.astype(np.float32), estimator.intercept_.astype(np.float32))
 
     def probabilities(self, features: FeatureMatrix) -> np.ndarray:
         split = features.sparse.shape[1]

@@ -1,12 +1,13 @@
 """TF-IDF rows from a vocabulary scikit-learn fitted, computed without importing scikit-learn.
 
 Training fits each vocabulary with scikit-learn's `TfidfVectorizer` (which terms to keep, and their inverse
-document frequencies); training, cross-validation and the running analyzer then all turn texts into rows here.
-Importing scikit-learn takes most of a second (it loads scipy.stats), more than the rest of the model together,
-and the analyzer must load in under two seconds. The rows follow the vectorizer's documented recipe for the
+document frequencies; `fit_vocabulary` in training/mi/training.py, outside the app); training, cross-validation
+and the running analyzer then all turn texts into rows here. scikit-learn is not a runtime dependency, and
+importing it would take most of a second (it loads scipy.stats), more than the rest of the model together, when
+the analyzer must load in under two seconds. The rows follow the vectorizer's documented recipe for the
 settings we use (lower case; words of two or more letters, or letter groups within words padded with a space;
-1 + log of each count, times its idf; rows scaled to unit length); `tests/test_tfidf.py` checks that they
-equal the vectorizer's own, on awkward texts and on the AnnoMI texts.
+1 + log of each count, times its idf; rows scaled to unit length); training/mi/tests/test_tfidf.py checks that
+they equal the vectorizer's own, on awkward texts and on the AnnoMI texts.
 """
 import re
 from collections.abc import Sequence
@@ -42,15 +43,6 @@ class Vocabulary:
     ngram_range: tuple[int, int]
     terms: dict[str, int]  # term -> column
     idf: np.ndarray
-
-    @classmethod
-    def fit(cls, texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int], min_df: int,
-            max_features: int | None) -> "Vocabulary":
-        from sklearn.feature_extraction.text import TfidfVectorizer  # training only: see the module's docstring
-
-        fitted = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, min_df=min_df,
-                                 max_features=max_features, sublinear_tf=True).fit(texts)
-        return cls(analyzer, ngram_range, {term: int(i) for term, i in fitted.vocabulary_.items()}, fitted.idf_)
 
     def __post_init__(self):
         # Letter groups never cross a space, so each word's columns are worked out once and remembered:

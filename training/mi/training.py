@@ -1,7 +1,9 @@
 """Fitting the classifiers on AnnoMI, and measuring them by cross-validation grouped by video.
 
-Used by `python -m pathways.mi.train` (which writes the shipped model) and `python -m pathways.mi.bench`
-(which measures it). Both read the AnnoMI training files, which the app never needs at run time.
+Used by `python -m training.mi.train` (which writes the shipped model) and `python -m training.mi.bench`
+(which measures it). Both read the AnnoMI training files, which the app never needs at run time. scikit-learn is
+imported here and only here: it fits the vocabularies (`fit_text_features`) and the classifiers, and the app
+reads what they learned through `pathways.mi.tfidf` and `pathways.mi.heads`, which do not need it.
 
 Labels. The main codes come from AnnoMI's simple file (one majority label per utterance). Subcodes (open or
 closed, simple or complex, kind of input) come from the full file, where some utterances carry one row per
@@ -18,11 +20,12 @@ all coded by us. They join every training set and are never scored: every figure
 """
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold
@@ -31,6 +34,7 @@ from pathways.mi import features
 from pathways.mi.codes import COUNSELLOR, INPUT, PERSON
 from pathways.mi.encoder import FOR_HEADS, FOR_READER
 from pathways.mi.heads import Head
+from pathways.mi.tfidf import Vocabulary
 
 DEFAULT_DATA = Path("../shared/data/annomi")
 OUR_EXAMPLES = Path(__file__).parent / "examples" / "directives.csv"
@@ -103,6 +107,29 @@ def _add_our_examples(corpus: Corpus, examples: Path) -> None:
             corpus.ours.append(True)
 
 
+def fit_vocabulary(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int], min_df: int,
+                   max_features: int | None) -> Vocabulary:
+    """Which terms to keep and their inverse document frequencies, as scikit-learn's vectorizer chooses them;
+    the analyzer turns texts into rows from these (`pathways.mi.tfidf`) without importing scikit-learn."""
+    fitted = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, min_df=min_df,
+                             max_features=max_features, sublinear_tf=True).fit(texts)
+    return Vocabulary(analyzer, ngram_range, {term: int(i) for term, i in fitted.vocabulary_.items()}, fitted.idf_)
+
+
+def fit_text_features(texts: Sequence[str], neighbours: features.Neighbours) -> features.TextFeatures:
+    """A vocabulary for each part of `features.TextFeatures` (a turn's words and letter groups, its neighbours'
+    words), with that part's settings."""
+    inputs = features.TextFeatures.inputs(texts, neighbours)
+    return features.TextFeatures({part: fit_vocabulary(inputs[part], *settings)
+                                  for part, settings in features.TextFeatures.SETTINGS.items()})
+
+
+def head_from_estimator(estimator: LogisticRegression) -> Head:
+    """A fitted logistic regression as the plain arrays the analyzer loads."""
+    return Head(tuple(str(c) for c in estimator.classes_),
+                estimator.coef_.astype(np.float32), estimator.intercept_.astype(np.float32))
+
+
 def _classifier() -> LogisticRegression:
     # Balanced class weights: sustain talk and input are rare, and macro-F1 counts every class alike.
     return LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
@@ -128,11 +155,11 @@ HEADS = (COUNSELLOR, PERSON, "question", "reflection", INPUT)
 def fit(corpus: Corpus, embeddings: np.ndarray, rows: np.ndarray):
     """Fit the TF-IDF vocabularies, every head and the dialogue reader on `rows`;
     returns (TextFeatures, {head: Head}, DialogueReader). The reader needs PyTorch."""
-    from pathways.mi import dialogue_training
+    from training.mi import dialogue_training
 
     texts = [corpus.texts[i] for i in rows]
     neighbours = _neighbours_within(corpus, rows)
-    text_features = features.TextFeatures().fit(texts, neighbours)
+    text_features = fit_text_features(texts, neighbours)
     matrix = features.build(texts, embeddings[rows][:, FOR_HEADS], neighbours, text_features).combined()
     position = {row: k for k, row in enumerate(rows)}
     fitted = {}
@@ -140,7 +167,7 @@ def fit(corpus: Corpus, embeddings: np.ndarray, rows: np.ndarray):
         chosen = task_rows(corpus, head, rows)
         labels = task_labels(corpus, head, chosen)
         estimator = _classifier().fit(matrix[[position[i] for i in chosen]], labels)
-        fitted[head] = Head.from_estimator(estimator)
+        fitted[head] = head_from_estimator(estimator)
     return text_features, fitted, dialogue_training.fit(corpus, embeddings[:, FOR_READER], rows)
 
 

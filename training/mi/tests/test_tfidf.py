@@ -2,9 +2,9 @@
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from pathways.mi import training
 from pathways.mi.features import TextFeatures
 from pathways.mi.tfidf import Vocabulary
+from training.mi import training
 
 TEXTS = [
     "What would you like to talk about today?",
@@ -23,7 +23,7 @@ TEXTS = [
 def _compare(texts, analyzer, ngram_range, min_df):
     vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, min_df=min_df,
                                  sublinear_tf=True).fit(texts)
-    fitted = Vocabulary.fit(texts, analyzer, ngram_range, min_df, max_features=None)
+    fitted = training.fit_vocabulary(texts, analyzer, ngram_range, min_df, max_features=None)
     assert fitted.terms == vectorizer.vocabulary_
     unseen = ["Nobody has said this before, café!", "", "I don't know"]
     for batch in (texts, unseen, [""] + unseen + [""], [""]):  # texts with no known term first, between, last
@@ -46,6 +46,6 @@ def test_rows_equal_scikit_learns_on_annomi(part):
 
 
 def test_a_vocabulary_survives_saving():
-    vocabulary = Vocabulary.fit(TEXTS, "char_wb", (2, 5), 1, max_features=None)
+    vocabulary = training.fit_vocabulary(TEXTS, "char_wb", (2, 5), 1, max_features=None)
     reloaded = Vocabulary.from_dict(vocabulary.to_dict())
     assert (reloaded.transform(TEXTS) != vocabulary.transform(TEXTS)).nnz == 0

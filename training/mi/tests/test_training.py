@@ -4,7 +4,7 @@ import csv
 
 import numpy as np
 
-from pathways.mi import training
+from training.mi import training
 
 FULL_COLUMNS = ["transcript_id", "utterance_id", "interlocutor", "main_therapist_behaviour",
                 "therapist_input_subtype", "reflection_subtype", "question_subtype"]

@@ -26,8 +26,8 @@ CLASS_WEIGHT_POWER = 0.5
 SUBCODE_LOSS_WEIGHT = 0.5  # open/closed and simple/complex help shape the encoder, but are not the aim
 LAYERS = (3, 4, 5, 6)  # what the heads read; hidden_states[0] is the embedding layer, [6] the last
 # The embedding layer and the first three layers are not fine-tuned, so what they give the dialogue reader
-# (dialogue.py) is free of the labels the heads learned from: a reader trained over labelled features learns to
-# trust each turn's own and not the session (README, "Listening feedback").
+# (pathways.mi.dialogue) is free of the labels the heads learned from: a reader trained over labelled features
+# learns to trust each turn's own and not the session (docs/mi-model-card.md).
 KEPT_AS_THEY_CAME = 3
 LOWER_LAYERS = (0, 1, 2, 3)  # what the dialogue reader reads
 TASKS = (COUNSELLOR, PERSON, "question", "reflection")
@@ -60,7 +60,7 @@ def pooled(bert, input_ids, attention_mask, layer_groups=(LAYERS,)):
 
 def _labels(corpus, rows) -> dict[str, tuple[list[str], np.ndarray]]:
     """For each task, its classes and one class index per row (-1 where the task does not apply)."""
-    from pathways.mi.training import task_labels, task_rows
+    from training.mi.training import task_labels, task_rows
 
     labelled = {}
     for task in TASKS:

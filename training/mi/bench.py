@@ -1,10 +1,10 @@
-"""Measure the shipped analyzer: `python -m pathways.mi.bench [--data DIR] [--folds 5]`.
+"""Measure the shipped analyzer: `python -m training.mi.bench [--data DIR] [--folds 5]`.
 
 Prints one `name: value unit` line per figure (the form `make bench` collects):
 
 * quality — 5-fold cross-validation grouped by video on the AnnoMI training files: macro-F1 of the four
   counsellor codes and of the three kinds of client talk, F1 per class, and accuracy of open/closed and
-  simple/complex (judged where the main code was right). Each fold repeats what `python -m pathways.mi.train`
+  simple/complex (judged where the main code was right). Each fold repeats what `python -m training.mi.train`
   does, on the other folds' videos only (our own examples join every training set and are never scored): it
   fine-tunes the encoder, exports and quantises it, and fits the vocabularies and classifiers; so the figures
   describe the model that ships, never one that saw the fold.
@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from pathways.mi import training
 from pathways.mi.codes import COUNSELLOR, PERSON
 from pathways.mi.transcript import Utterance
+from training.mi import training
 
 LOAD = "import time; t = time.perf_counter(); from pathways.mi.coder import get_model; get_model(); " \
        "print(time.perf_counter() - t)"
@@ -32,7 +32,7 @@ def _print(name: str, value: float, unit: str) -> None:
 
 
 def quality(corpus: training.Corpus, folds: int) -> None:
-    from pathways.mi.train import tuned_embeddings
+    from training.mi.train import tuned_embeddings
 
     scores = training.cross_validate(corpus, lambda rows: tuned_embeddings(corpus, rows), folds)
     for head, label in ((COUNSELLOR, "counsellor"), (PERSON, "client_talk")):
@@ -66,7 +66,7 @@ def _peak_mb() -> float:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pathways.mi.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m training.mi.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=training.DEFAULT_DATA, help="the AnnoMI training files")
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""Fitting the dialogue reader (`dialogue.py`) — training environment only (it needs PyTorch).
+"""Fitting the dialogue reader (`pathways.mi.dialogue`) — training environment only (it needs PyTorch).
 
 The network: each turn's sentence features and a flag for who spoke, through one linear layer with GELU
 (128 wide, dropout 0.3 before it), a bidirectional GRU (32 per direction) over the session, and one linear
@@ -11,7 +11,7 @@ import numpy as np
 
 from pathways.mi.codes import COUNSELLOR, PERSON
 from pathways.mi.dialogue import DialogueReader, Direction
-from pathways.mi.finetune import class_weights
+from training.mi.finetune import class_weights
 
 WIDTH = 128
 HIDDEN = 32
