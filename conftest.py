@@ -1,14 +1,58 @@
-"""Fixtures shared by every test: the named people of our stories, and the real browser."""
+"""Fixtures shared by every test: fast password hashing, the named people of our stories, and the real browser."""
 import os
+from pathlib import Path
 
 import pytest
 
 # Tests talk to the live server over plain http on localhost.
 os.environ.setdefault("PATHWAYS_SECURE_COOKIES", "0")
 os.environ.setdefault("PATHWAYS_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Access-log checkpoints stay out of var/ during tests; the tests of checkpoints give each its own file.
+os.environ.setdefault("PATHWAYS_ACCESS_LOG_CHECKPOINT", "off")
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "a long enough test passphrase"
+# Argon2 is slow on purpose, and nearly every test makes accounts: the suite hashes with MD5 instead. Only the
+# tests change; the app, the demo and the benchmarks keep the settings' hashers. A test about hashing itself
+# asks for `real_password_hashers`.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Every test, in every xdist worker, hashes passwords quickly (see FAST_PASSWORD_HASHERS)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def access_log_checkpoints_kept_out_of_var():
+    """The environment variables above come too late for the settings (pytest-django reads them before this file
+    is imported), so the checkpoint destination is applied here too: `run_worker --once` in a test must not
+    append to the var/ folder that every xdist worker, and `make run`, share."""
+    from django.test import override_settings
+
+    with override_settings(PATHWAYS_ACCESS_LOG_CHECKPOINT=os.environ.get("PATHWAYS_ACCESS_LOG_CHECKPOINT", "off")):
+        yield
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's own reordering, which keeps this order within its groups
+def pytest_collection_modifyitems(items):
+    """The suites under tests/ (attacks, browser, reliability) hold the longest tests: they go first, so that
+    under pytest-xdist the many short tests in src/ fill in at the end rather than one worker running a
+    minute-long attack while the other waits. The order inside each module is unchanged."""
+    suites = Path(__file__).resolve().parent / "tests"
+    items.sort(key=lambda item: not item.path.is_relative_to(suites))
+
+
+@pytest.fixture
+def real_password_hashers(settings):
+    """The settings' own hashers (Argon2 first), for a test about how passwords are hashed."""
+    from pathways.config import settings as configured
+
+    settings.PASSWORD_HASHERS = list(configured.PASSWORD_HASHERS)
 
 
 @pytest.fixture(scope="session")
@@ -130,3 +174,20 @@ def lee(organisation):
                                     home_organisation=organisation)
     Membership.objects.create(organisation=organisation, user=user, role=Role.PROFESSIONAL)
     return user
+
+
+@pytest.fixture
+def pat_client(client, pat):
+    """The test's client, signed in as Pat."""
+    client.force_login(pat)
+    return client
+
+
+@pytest.fixture
+def sams_membership(pat, sam):
+    """Sam, invited by Pat into her circle as a peer supporter, has joined (no grant yet)."""
+    from pathways.circle import services
+    from pathways.circle.models import SupporterRole
+
+    _, token = services.invitation_create(person=pat, role=SupporterRole.PEER_SUPPORTER, name="Sam")
+    return services.invitation_accept(token=token, supporter=sam)

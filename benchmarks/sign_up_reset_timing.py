@@ -1,6 +1,6 @@
 """Whether sign-up and password reset take as long for an address that has an account as for one that has not.
 
-Both only queue a row for the worker (people/account_mail.py), the same row either way, so the two should be
+Both only queue a row in the outbox for the worker (people/account_mail.py), the same row either way, so the two should be
 within noise; a large gap would let someone learn which addresses have accounts by timing the forms. The
 queue is emptied between attempts (not timed), so the hourly limits never answer early; existing and unknown
 attempts alternate.
@@ -14,7 +14,8 @@ django_with_fresh_database()
 
 from django.test import Client  # noqa: E402
 
-from pathways.people.models import AccountEmail, PendingSignUp  # noqa: E402
+from pathways.outbox.models import OutgoingEmail  # noqa: E402
+from pathways.people.models import PendingSignUp  # noqa: E402
 from pathways.people.services import person_sign_up  # noqa: E402
 
 RUNS = 20
@@ -26,7 +27,7 @@ def timed_post(client: Client, path: str, data: dict, ip: str) -> float:
     response = client.post(path, data, REMOTE_ADDR=ip)
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code == 302, response.status_code  # on to "check your email", either way
-    AccountEmail.objects.all().delete()
+    OutgoingEmail.objects.all().delete()
     PendingSignUp.objects.all().delete()
     return elapsed
 

@@ -25,7 +25,6 @@ from pathways.plans import services as plans
 
 MARKER, NAME_MARKER = matrix.MARKER, matrix.NAME_MARKER
 RUE_MARKER = "RUE-9b2e"  # in everything Rue writes; she shares nothing with anyone
-FAST_HASHERS = matrix.FAST_HASHERS
 
 # The attackers: another person in recovery, a supporter in Pat's circle with no grant and one with a
 # narrow (plan, view) grant, grants that expired or were revoked, the organisation's professional (Lee) and
@@ -62,8 +61,7 @@ def _top_up(s: matrix.Scenario) -> None:
 def world(django_db_setup, django_db_blocker) -> World:
     """Everyone's signed-in client around Pat, made once per module and rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic(), override_settings(
-            PASSWORD_HASHERS=FAST_HASHERS, PATHWAYS_SESSION_IDLE_MINUTES=24 * 60,
-            PATHWAYS_LOGIN_IP_FAILURE_LIMIT=10_000,
+            PATHWAYS_SESSION_IDLE_MINUTES=24 * 60, PATHWAYS_LOGIN_IP_FAILURE_LIMIT=10_000,
             PATHWAYS_REAUTH_MINUTES=24 * 60):  # a long module must not go stale for the changes that re-ask
         scenario = matrix.build_scenario()
         _top_up(scenario)

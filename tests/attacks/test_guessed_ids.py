@@ -25,7 +25,7 @@ import pytest
 from django.db.models import Q
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from pathways.checkins.models import Questionnaire, QuestionnaireResponse, Trigger, WarningNudge, WarningSign
+from pathways.checkins.models import GentleNote, Questionnaire, QuestionnaireResponse, Trigger, WarningSign
 from pathways.circle.models import CircleInvitation, CircleMember, Grant
 from pathways.circle.tests import test_access_matrix as matrix
 from pathways.mi.web.models import SavedTranscript
@@ -45,7 +45,7 @@ ID_MODELS = {
     "invitation_id": (CircleInvitation, "person"), "response_id": (QuestionnaireResponse, "person"),
     "questionnaire_id": (Questionnaire, None), "notification_id": (Notification, "recipient"),
     "alert_id": (CrisisAlert, "person"), "organisation_id": (Organisation, None), "line_id": (LocalService, None),
-    "sign_id": (WarningSign, "person"), "trigger_id": (Trigger, "person"), "nudge_id": (WarningNudge, "person"),
+    "sign_id": (WarningSign, "person"), "trigger_id": (Trigger, "person"), "note_id": (GentleNote, "person"),
 }
 # Every model with a public uuid, and who it belongs to (a grant: the supporter it names may read it).
 UUID_MODELS = {User: "pk", Grant: "recipient", CircleMember: "person", SavedTranscript: "owner",

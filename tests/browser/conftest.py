@@ -196,11 +196,11 @@ class AuditedPage:
         finishes creating the account."""
         from django.core import mail
 
-        from pathways.people.account_mail import account_emails_send
+        from pathways.outbox.tests.helpers import send_queued_mail
 
         page = self.page
         expect(page.get_by_role("heading", level=1)).to_have_text("Check your email to finish signing up")
-        account_emails_send()
+        send_queued_mail()
         link = re.search(r"https?://[^/\s]+(/signup/confirm/\S+/)", mail.outbox[-1].body).group(1)
         self.goto(link)
         expect(page.get_by_role("heading", level=1)).to_have_text("Finish signing up")

@@ -265,7 +265,9 @@ def test_pat_shares_her_plan_with_a_peer_supporter_and_takes_it_back(pat_with_a_
     # 9. Pat reads who has seen her information: each of the supporter's views, and the refusal.
     me.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Who has seen my information"))
     expect(heading(page)).to_have_text("Who has seen my information")
-    logged = list(AccessLogEntry.objects.filter(person_ref=str(pat.public_id), viewer_ref=str(supporter.public_id))
+    me.follow(page.get_by_role("link", name="Who looked"))  # the reads; consent changes have their own tab
+    logged = list(AccessLogEntry.objects.reads().filter(person_ref=str(pat.public_id),
+                                                        viewer_ref=str(supporter.public_id))
                   .order_by("-sequence"))
     seen = [entry for entry in logged if entry.allowed]
     refused = [entry for entry in logged if not entry.allowed]
@@ -294,6 +296,13 @@ def test_pat_shares_her_plan_with_a_peer_supporter_and_takes_it_back(pat_with_a_
     page.get_by_label("Outcome").select_option("refused")
     me.follow(page.get_by_role("button", name="Show"))
     expect(page.get_by_role("table").get_by_role("row").filter(has_text=SUPPORTER)).to_have_count(len(refused))
+
+    # And to the changes to what she shares: the consent she signed, then revoked.
+    me.follow(page.get_by_role("link", name="Changes to what I share"))
+    changes = page.get_by_role("table").get_by_role("row").filter(has_text=SUPPORTER)
+    expect(changes).to_have_count(2)
+    expect(changes.first).to_contain_text("You revoked a consent")
+    expect(changes.last).to_contain_text("You signed a consent for them")
 
     failures = []
     for who, screen in (("Pat", me), ("the supporter", them)):

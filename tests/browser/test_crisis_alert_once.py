@@ -86,8 +86,9 @@ def wait_until_serving(url: str, server: subprocess.Popen) -> None:
 def outbox(database: Path) -> tuple[int, int]:
     """(emails still waiting, emails in all), read from the site's own database file."""
     with closing(sqlite3.connect(database, timeout=20)) as db:
-        waiting = db.execute("SELECT count(*) FROM notifications_emaildelivery WHERE status = 'pending'").fetchone()
-        total = db.execute("SELECT count(*) FROM notifications_emaildelivery").fetchone()
+        emails = "FROM outbox_outgoingemail WHERE kind = 'notification'"
+        waiting = db.execute(f"SELECT count(*) {emails} AND status = 'pending'").fetchone()
+        total = db.execute(f"SELECT count(*) {emails}").fetchone()
     return waiting[0], total[0]
 
 

@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from pathways.checkins.models import WarningNudge
+from pathways.checkins.models import GentleNote
 from pathways.circle import services as circle_services
 from pathways.circle.models import SupporterRole
 from pathways.people.models import PersonProfile, User
@@ -110,7 +110,7 @@ def assert_on_first_screen(page, locator) -> None:
 
 def test_a_risk_answer_puts_a_number_to_tap_on_the_first_screen_even_with_a_note_waiting(open_audited, kai,
                                                                                           smtp_inbox):
-    WarningNudge.objects.create(person=kai, rule="lonely_most_days", explanation={"summary": "x", "answers": []})
+    GentleNote.objects.create(person=kai, rule="lonely_most_days", explanation={"summary": "x", "answers": []})
     screen = open_audited(phone=True)
     page = screen.page
     log_in(screen, "kai@example.org")

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pathways.circle.models import EmergencyAccess
+from pathways.outbox.tests.helpers import send_queued_mail
 from pathways.people.models import Membership, Role, User
 from pathways.plans.models import Goal, Suggestion
 
@@ -93,6 +94,7 @@ def drive_everything(seen: list[str]) -> tuple[User, User]:
     # The supporter: invited by name, joins by the emailed link, and is given plan and safety access.
     fill(person, reverse("circle:invite"), choose={"role": "peer_supporter", "email": f"{PLAIN}@example.org"},
          expect=200)  # the page with the link to pass on
+    send_queued_mail()  # the worker's round: the invitation waits in the outbox until then
     link = re.search(r"https?://\S+(/circle/join/\S+/)", mail.outbox[-1].body).group(1)
     supporter = RecordingClient(seen)
     fill(supporter, link, choose={"email": f"{PLAIN}@example.org", "password": "another long test passphrase"})

@@ -224,10 +224,10 @@ class EarlyWarningSetting(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
 
-class WarningNudge(models.Model):
+class GentleNote(models.Model):
     """A gentle note raised when a rule noticed a pattern, with the answers that raised it."""
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warning_nudges")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gentle_notes")
     rule = models.CharField(max_length=30, choices=WARNING_RULE_CHOICES)
     fired_at = models.DateTimeField(default=timezone.now)
     explanation = EncryptedJSONField(default=dict, help_text="summary, the answers with their days, and facts")
@@ -235,8 +235,11 @@ class WarningNudge(models.Model):
                                        help_text="Names of the supporters told that a sign was noticed, as they were.")
     sign_named_to_supporters = models.BooleanField(default=False)
     seen_at = models.DateTimeField(null=True, blank=True)
+    # The notification that told the person, so seeing the note marks exactly that one read.
+    notification = models.OneToOneField("notifications.Notification", on_delete=models.SET_NULL, null=True,
+                                        blank=True, related_name="gentle_note")
 
     class Meta:
         ordering = ["-fired_at", "-pk"]
-        indexes = [models.Index(fields=["person", "seen_at"], name="warning_nudge_unseen"),
-                   models.Index(fields=["person", "rule", "fired_at"], name="warning_nudge_recent")]
+        indexes = [models.Index(fields=["person", "seen_at"], name="gentle_note_unseen"),
+                   models.Index(fields=["person", "rule", "fired_at"], name="gentle_note_recent")]

@@ -43,6 +43,7 @@ Every value must be one of the question's answers, and may be listed once.
 """
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -66,6 +67,12 @@ UNSUPPORTED_ITEM_KEYS = {
 }
 MAX_SCALE_WIDTH = 100  # itemMax - itemMin; wider scales cannot be shown as a row of choices
 MAX_LENGTHS = {"url": 300, "version": 40, "title": 200}
+# Lists and objects inside one another. A questionnaire with groups in groups needs about a dozen levels;
+# far deeper text is not a questionnaire, and reading it would run Python out of stack (RecursionError).
+MAX_NESTING = 64
+TOO_DEEP = (f"lists and objects are nested more than {MAX_NESTING} levels deep; a questionnaire needs far "
+            "fewer, so this is probably not a questionnaire file")
+_NESTING_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)  # a whole string, or a bracket
 
 
 @dataclass(frozen=True)
@@ -190,14 +197,34 @@ def load_json(text: str | bytes) -> Any:
             text = text.decode("utf-8-sig")
         else:
             text = text.removeprefix("\ufeff")
+        _refuse_deep_nesting(text)
         return json.loads(text, parse_constant=refuse_constant)
+    except QuestionnaireError:
+        raise
     except UnicodeDecodeError:
         raise QuestionnaireError([Problem("(file)", "is not UTF-8 text")]) from None
+    except RecursionError:
+        raise QuestionnaireError([Problem("(file)", TOO_DEEP)]) from None
     except json.JSONDecodeError as error:
         raise QuestionnaireError([Problem(f"line {error.lineno} column {error.colno}",
                                           f"not valid JSON: {error.msg}")]) from None
     except ValueError as error:
         raise QuestionnaireError([Problem("(file)", f"not valid JSON: {error}")]) from None
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    """QuestionnaireError at the first bracket that opens level MAX_NESTING + 1 (brackets in strings don't count)."""
+    depth = 0
+    for token in _NESTING_TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                at = token.start()
+                line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+                raise QuestionnaireError([Problem(f"line {line} column {column}", TOO_DEEP)])
+        elif bracket in ("]", "}"):
+            depth = max(depth - 1, 0)
 
 
 def parse(resource: Any) -> Definition:

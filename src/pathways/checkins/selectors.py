@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from pathways.circle.policy import Action, Category, require
+from pathways.circle.policy import Access, Category, require_and_log
 from pathways.plans.models import Pathway
 from pathways.plans.selectors import current_pathway_codes, plan_get
 from pathways.safety import selectors as safety
@@ -16,35 +16,35 @@ from .models import (
     Answer,
     DailyCheckIn,
     EarlyWarningSetting,
+    GentleNote,
     Questionnaire,
     QuestionnaireResponse,
     RecoveryCheckIn,
     Stage,
     Trigger,
     UseLog,
-    WarningNudge,
     WarningSign,
 )
 
 
 def daily_checkin_for_day(*, person, viewer, day=None) -> DailyCheckIn | None:
-    require(viewer, person, Category.CHECKINS, Action.VIEW)
+    require_and_log(viewer, person, Category.CHECKINS, Access.VIEW)
     return DailyCheckIn.objects.filter(person=person, day=day or timezone.localdate()).select_related("use").first()
 
 
 def daily_checkins(*, person, viewer, limit: int = 60) -> list[DailyCheckIn]:
-    require(viewer, person, Category.CHECKINS, Action.VIEW)
+    require_and_log(viewer, person, Category.CHECKINS, Access.VIEW)
     return list(DailyCheckIn.objects.filter(person=person).order_by("-day")[:limit])
 
 
 def recovery_checkins(*, person, viewer) -> list[RecoveryCheckIn]:
-    require(viewer, person, Category.MEASURES, Action.VIEW)
+    require_and_log(viewer, person, Category.MEASURES, Access.VIEW)
     return list(RecoveryCheckIn.objects.filter(person=person).order_by("taken_at", "pk"))
 
 
 def missed_days(*, person, viewer, within) -> list:
     """Recent days with no check-in, newest first, that the person may still fill in."""
-    require(viewer, person, Category.CHECKINS, Action.VIEW)
+    require_and_log(viewer, person, Category.CHECKINS, Access.VIEW)
     today = timezone.localdate()
     start = today - within
     done = set(DailyCheckIn.objects.filter(person=person, day__gte=start, day__lt=today).values_list("day", flat=True))
@@ -82,7 +82,7 @@ def organisation_questionnaires(*, organisation) -> list[Questionnaire]:
 
 
 def questionnaire_responses(*, person, viewer) -> list[QuestionnaireResponse]:
-    require(viewer, person, Category.MEASURES, Action.VIEW)
+    require_and_log(viewer, person, Category.MEASURES, Access.VIEW)
     return list(QuestionnaireResponse.objects.filter(person=person).select_related("questionnaire")
                 .order_by("-authored_at", "-pk"))
 
@@ -92,7 +92,7 @@ def questionnaire_response_get(*, response_id: int, viewer) -> QuestionnaireResp
     response = QuestionnaireResponse.objects.select_related("questionnaire", "person").filter(pk=response_id).first()
     if response is None:
         raise Http404
-    require(viewer, response.person, Category.MEASURES, Action.VIEW)
+    require_and_log(viewer, response.person, Category.MEASURES, Access.VIEW)
     return response
 
 
@@ -128,7 +128,7 @@ class EarlyWarningPlan:
     rules: list[RuleChoice]
     share_which_sign: bool
     answer_hard_days: bool
-    notes: list[WarningNudge]
+    notes: list[GentleNote]
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -162,7 +162,7 @@ def early_warning_plan(*, person, viewer) -> EarlyWarningPlan:
                           if not any(_same_words(example.text, t.trigger) for t in triggers)],
         rules=rules, share_which_sign=bool(setting and setting.share_which_sign_with_supporters),
         answer_hard_days=setting is None or setting.answer_hard_days,
-        notes=list(WarningNudge.objects.filter(person=person)[:10]),
+        notes=list(GentleNote.objects.filter(person=person)[:10]),
     )
 
 
@@ -185,17 +185,17 @@ def trigger_get(*, trigger_id: int, viewer) -> Trigger:
     return trigger
 
 
-def warning_nudge_get(*, nudge_id: int, viewer) -> WarningNudge:
+def gentle_note_get(*, note_id: int, viewer) -> GentleNote:
     """A note is the person's alone: supporters are told a sign was noticed, never shown the answers."""
-    nudge = WarningNudge.objects.filter(pk=nudge_id, person_id=getattr(viewer, "pk", None)).first()
-    if nudge is None:
+    gentle_note = GentleNote.objects.filter(pk=note_id, person_id=getattr(viewer, "pk", None)).first()
+    if gentle_note is None:
         raise Http404
-    return nudge
+    return gentle_note
 
 
 @dataclass
 class NoteView:
-    nudge: WarningNudge
+    gentle_note: GentleNote
     rule: warning_rules.Rule
     answers: list[tuple[date, str, str]]  # day, item in words, answer in words
     signs: list[WarningSign]  # the signs in the person's plan this rule watches for
@@ -203,23 +203,23 @@ class NoteView:
     triggers: list[Trigger]
 
 
-def warning_note(*, nudge_id: int, viewer) -> NoteView:
+def warning_note(*, note_id: int, viewer) -> NoteView:
     """A gentle note with what raised it and the person's own plan for that stage."""
-    nudge = warning_nudge_get(nudge_id=nudge_id, viewer=viewer)
-    rule = warning_rules.RULES[nudge.rule]
+    gentle_note = gentle_note_get(note_id=note_id, viewer=viewer)
+    rule = warning_rules.RULES[gentle_note.rule]
     answers = [(date.fromisoformat(answer["day"]), warning_rules.ITEM_LABELS.get(answer["item"], answer["item"]),
-                answer["answer"]) for answer in nudge.explanation.get("answers", [])]
+                answer["answer"]) for answer in gentle_note.explanation.get("answers", [])]
     plan = early_warning_plan(person=viewer, viewer=viewer)
-    signs = [sign for stage in plan.stages for sign in stage.signs if sign.watch == nudge.rule]
+    signs = [sign for stage in plan.stages for sign in stage.signs if sign.watch == gentle_note.rule]
     wanted = {sign.stage for sign in signs} or {rule.stage}
-    return NoteView(nudge=nudge, rule=rule, answers=answers, signs=signs,
+    return NoteView(gentle_note=gentle_note, rule=rule, answers=answers, signs=signs,
                     stages=[stage for stage in plan.stages if stage.stage in wanted], triggers=plan.triggers)
 
 
-def warning_nudges_unseen(*, person, viewer) -> list[WarningNudge]:
+def gentle_notes_unseen(*, person, viewer) -> list[GentleNote]:
     """Notes the person has not opened or set aside yet, for the gentle box on their pages."""
     _require_self(person=person, viewer=viewer)
-    return list(WarningNudge.objects.filter(person=person, seen_at__isnull=True)[:3])
+    return list(GentleNote.objects.filter(person=person, seen_at__isnull=True)[:3])
 
 
 # What Pathways says back after a daily check-in ----------------------------------------------------

@@ -9,9 +9,8 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.circle.models import CircleMember
-from pathways.circle.policy import Action, Category, decide, permits
-from pathways.notifications.models import Notification
+from pathways.circle.models import Category
+from pathways.circle.telling import supporters_tell
 from pathways.notifications.services import mark_read, notify
 from pathways.people.models import User
 from pathways.plans.models import Dimension
@@ -21,12 +20,12 @@ from . import questionnaires, warning_examples, warning_rules
 from .models import (
     DailyCheckIn,
     EarlyWarningSetting,
+    GentleNote,
     Questionnaire,
     QuestionnaireResponse,
     RecoveryCheckIn,
     Trigger,
     UseLog,
-    WarningNudge,
     WarningSign,
 )
 from .recovery_items import DIMENSION_MAX, ITEM_IDS, ITEM_MAX, process_scores
@@ -192,7 +191,7 @@ def questionnaire_response_record(*, person, questionnaire: Questionnaire, answe
 
 # Early warning: the person's own plan, and the gentle notes raised when check-ins match it -----------------
 
-NUDGE_QUIET_DAYS = 7
+GENTLE_NOTE_QUIET_DAYS = 7
 # Saving a check-in is the opposite of a pause, so that rule belongs to the sweep alone.
 AFTER_CHECKIN_RULES = tuple(key for key in warning_rules.RULES if key != "checkins_stopping")
 
@@ -331,45 +330,30 @@ def _newest_answer_day(explanation: dict) -> str:
     return max((answer["day"] for answer in explanation.get("answers", [])), default="")
 
 
-def _is_same_episode(finding: warning_rules.Finding, previous: WarningNudge | None, now) -> bool:
+def _is_same_episode(finding: warning_rules.Finding, previous: GentleNote | None, now) -> bool:
     """A rule speaks once per episode: not again within a week, and never again on no new answers."""
     if previous is None:
         return False
     newest = max(evidence.day for evidence in finding.evidence).isoformat()
-    return previous.fired_at > now - timedelta(days=NUDGE_QUIET_DAYS) or newest <= _newest_answer_day(
+    return previous.fired_at > now - timedelta(days=GENTLE_NOTE_QUIET_DAYS) or newest <= _newest_answer_day(
         previous.explanation)
 
 
-def _tell_supporters(*, person, nudge: WarningNudge, share_which_sign: bool) -> list[str]:
-    """Tell each supporter whose live grant covers early warning that a sign was noticed, and nothing more.
-
-    Which sign, only if the person allowed it; never the answers. Each telling is a disclosure of the
-    person's early-warning information, so it goes through the policy and into their access log.
-    """
-    told = []
-    title = warning_rules.RULES[nudge.rule].title
-    members = (CircleMember.objects.filter(person=person, removed_at__isnull=True).select_related("supporter")
-               .order_by("joined_at"))
-    for member in members:
-        supporter = member.supporter
-        # A grant, not emergency access: emergency access lets a professional read, not subscribe.
-        if decide(supporter, person, Category.EARLY_WARNING, Action.VIEW).grant is None:
-            continue
-        which = f" The sign: {title.lower()}." if share_which_sign else ""
-        notification = notify(
-            recipient=supporter, kind="early_warning", title=f"A sign was noticed for {person.display_name}",
-            body=(f"{person.display_name}'s check-ins matched one of the early signs in their own plan, and they "
-                  f"have been shown their plan.{which} You might get in touch in the way you usually do."),
-            link=reverse("reports:caseload"))
-        if notification is None:
-            continue  # the supporter turned these off: nothing was disclosed
-        permits(supporter, person, Category.EARLY_WARNING, Action.VIEW)  # the disclosure, in the access log
-        told.append(supporter.display_name)
-    return told
+def _tell_supporters(*, person, gentle_note: GentleNote, share_which_sign: bool) -> list[str]:
+    """Tell each supporter whose live grant covers early warning that a sign was noticed, and nothing more:
+    which sign only if the person allowed it, never the answers. Returns the names of those told."""
+    which = f" The sign: {warning_rules.RULES[gentle_note.rule].title.lower()}." if share_which_sign else ""
+    told = supporters_tell(
+        person=person, category=Category.EARLY_WARNING, kind="early_warning",
+        title=f"A sign was noticed for {person.display_name}",
+        body=(f"{person.display_name}'s check-ins matched one of the early signs in their own plan, and they "
+              f"have been shown their plan.{which} You might get in touch in the way you usually do."),
+        link=reverse("reports:caseload"))
+    return [supporter.display_name for supporter in told]
 
 
 @transaction.atomic
-def early_warning_check(*, person, rules=None, today: date | None = None) -> list[WarningNudge]:
+def early_warning_check(*, person, rules=None, today: date | None = None) -> list[GentleNote]:
     """Run the rules that watch for the person's signs; for each new pattern, a gentle note and its telling.
 
     `rules` narrows which rules run (None: all). Only rules tied to one of the person's own signs run.
@@ -386,23 +370,24 @@ def early_warning_check(*, person, rules=None, today: date | None = None) -> lis
     # The setting row is the person's lock: a check and the sweep never both raise the same note.
     setting, _ = EarlyWarningSetting.objects.select_for_update().get_or_create(person=person)
     now = timezone.now()
-    nudges = []
+    gentle_notes = []
     for finding in findings:
-        previous = WarningNudge.objects.filter(person=person, rule=finding.rule).order_by("-fired_at", "-pk").first()
+        previous = GentleNote.objects.filter(person=person, rule=finding.rule).order_by("-fired_at", "-pk").first()
         if _is_same_episode(finding, previous, now):
             continue
-        nudge = WarningNudge.objects.create(person=person, rule=finding.rule, fired_at=now,
-                                            explanation=finding.explanation(),
-                                            sign_named_to_supporters=setting.share_which_sign_with_supporters)
-        link = reverse("warning_signs:note", args=[nudge.pk])
-        notify(recipient=person, kind="early_warning", title="A gentle note from your check-ins",
-               body=f"{finding.title}: one of the signs you asked Pathways to watch for. Your own plan is there "
-                    "when you want it.", link=link)
-        nudge.supporters_told = _tell_supporters(person=person, nudge=nudge,
-                                                 share_which_sign=setting.share_which_sign_with_supporters)
-        nudge.save(update_fields=["supporters_told"])
-        nudges.append(nudge)
-    return nudges
+        gentle_note = GentleNote.objects.create(person=person, rule=finding.rule, fired_at=now,
+                                                explanation=finding.explanation(),
+                                                sign_named_to_supporters=setting.share_which_sign_with_supporters)
+        link = reverse("warning_signs:note", args=[gentle_note.pk])
+        gentle_note.notification = notify(
+            recipient=person, kind="early_warning", title="A gentle note from your check-ins",
+            body=f"{finding.title}: one of the signs you asked Pathways to watch for. Your own plan is there "
+                 "when you want it.", link=link)
+        gentle_note.supporters_told = _tell_supporters(person=person, gentle_note=gentle_note,
+                                                       share_which_sign=setting.share_which_sign_with_supporters)
+        gentle_note.save(update_fields=["notification", "supporters_told"])
+        gentle_notes.append(gentle_note)
+    return gentle_notes
 
 
 def early_warning_sweep(*, today: date | None = None) -> int:
@@ -422,8 +407,8 @@ def early_warning_sweep(*, today: date | None = None) -> int:
         .values("person").annotate(checkins=Count("pk"), last=Max("day"))
         .filter(checkins__gte=warning_rules.STOPPING_MIN_CHECKINS).values_list("person", "last"))
     # Already noted since their last check-in: this pause has had its note.
-    for person_id, fired_at in WarningNudge.objects.filter(person__in=list(candidates), rule=rule,
-                                                           fired_at__date__gte=since).values_list("person", "fired_at"):
+    for person_id, fired_at in GentleNote.objects.filter(person__in=list(candidates), rule=rule,
+                                                         fired_at__date__gte=since).values_list("person", "fired_at"):
         if person_id in candidates and timezone.localdate(fired_at) > candidates[person_id]:
             del candidates[person_id]
     raised = 0
@@ -433,12 +418,11 @@ def early_warning_sweep(*, today: date | None = None) -> int:
 
 
 @transaction.atomic
-def warning_nudge_seen(*, nudge: WarningNudge) -> WarningNudge:
+def gentle_note_seen(*, gentle_note: GentleNote) -> GentleNote:
     """The person opened the note or set it aside: it leaves their pages, and its notification counts as read."""
-    if nudge.seen_at is None:
-        nudge.seen_at = timezone.now()
-        nudge.save(update_fields=["seen_at"])
-        link = reverse("warning_signs:note", args=[nudge.pk])
-        unread = Notification.objects.filter(recipient_id=nudge.person_id, link=link, read_at__isnull=True)
-        mark_read(recipient=nudge.person, notification_ids=list(unread.values_list("pk", flat=True)))
-    return nudge
+    if gentle_note.seen_at is None:
+        gentle_note.seen_at = timezone.now()
+        gentle_note.save(update_fields=["seen_at"])
+        if gentle_note.notification_id is not None:
+            mark_read(recipient=gentle_note.person, notification_ids=[gentle_note.notification_id])
+    return gentle_note

@@ -7,7 +7,7 @@ with their dates, that raised it, so every note the person sees can say why it a
 Skipped answers and "prefer not to say" never count towards a sign: a number that is None, or a
 yes/no item that is anything but "yes"/"no", is treated as not answered.
 
-The rules and their thresholds (also in the README, "Early warning"):
+The rules and their thresholds (also in docs/using.md, "Early warning"):
 
 - `sleep_below_usual`: the three most recent sleep answers are on three days in a row, the last
   of them today or yesterday, and each is at least 1 hour below the person's usual sleep. "Usual"
@@ -31,7 +31,7 @@ from statistics import median
 
 YES, NO = "yes", "no"
 
-# Thresholds, named so the README and the tests can point at them.
+# Thresholds, named so the docs and the tests can point at them.
 SLEEP_RUN_DAYS = 3
 SLEEP_USUAL_WINDOW_DAYS = 28
 SLEEP_USUAL_MIN_ANSWERS = 7
@@ -81,7 +81,7 @@ class Finding:
     facts: dict = field(default_factory=dict)
 
     def explanation(self) -> dict:
-        """The finding as JSON-ready data, kept with the nudge so it can be shown later exactly as it was."""
+        """The finding as JSON-ready data, kept with the gentle note so it can be shown later exactly as it was."""
         return {
             "summary": self.summary,
             "answers": [{"day": e.day.isoformat(), "item": e.item, "answer": e.answer} for e in self.evidence],

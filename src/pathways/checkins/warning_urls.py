@@ -17,6 +17,6 @@ urlpatterns = [
     path("watch/<slug:rule>/stop/", views.watch_stop, name="watch_stop"),
     path("sharing/", views.sharing, name="sharing"),
     path("hard-days/", views.hard_days, name="hard_days"),
-    path("notes/<int:nudge_id>/", views.note, name="note"),
-    path("notes/<int:nudge_id>/not-now/", views.note_not_now, name="note_not_now"),
+    path("notes/<int:note_id>/", views.note, name="note"),
+    path("notes/<int:note_id>/not-now/", views.note_not_now, name="note_not_now"),
 ]

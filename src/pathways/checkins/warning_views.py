@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pathways.lib.redirects import path_on_this_site
 from pathways.signins.held_forms import form_data
-from pathways.web.redirects import path_on_this_site
 
 from . import selectors, services
 from .forms import SharingForm, TriggerForm, WarningSignForm, WatchForm
@@ -178,16 +178,16 @@ def hard_days(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def note(request: HttpRequest, nudge_id: int) -> HttpResponse:
-    view = selectors.warning_note(nudge_id=nudge_id, viewer=request.user)
-    services.warning_nudge_seen(nudge=view.nudge)
+def note(request: HttpRequest, note_id: int) -> HttpResponse:
+    view = selectors.warning_note(note_id=note_id, viewer=request.user)
+    services.gentle_note_seen(gentle_note=view.gentle_note)
     return render(request, "checkins/warning_note.html", {"note": view})
 
 
 @login_required
 @require_POST
-def note_not_now(request: HttpRequest, nudge_id: int) -> HttpResponse:
-    nudge = selectors.warning_nudge_get(nudge_id=nudge_id, viewer=request.user)
-    services.warning_nudge_seen(nudge=nudge)
+def note_not_now(request: HttpRequest, note_id: int) -> HttpResponse:
+    gentle_note = selectors.gentle_note_get(note_id=note_id, viewer=request.user)
+    services.gentle_note_seen(gentle_note=gentle_note)
     target = path_on_this_site(request, request.POST.get("next"))
     return HttpResponseRedirect(target) if target else redirect(_plan_url())

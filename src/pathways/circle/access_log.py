@@ -1,10 +1,24 @@
-"""Append-only, hash-chained record of every read of a person's data by someone else."""
+"""Append-only, chained record of every read of a person's data by someone else, and of every change to
+what they share.
+
+Each entry's digest is an HMAC-SHA256 of its fields and the previous entry's digest, under a key that is
+kept outside the database (settings.PATHWAYS_ACCESS_LOG_KEYS, newest first). An entry names the key that
+signed it by a short id, so keys can be rotated: new entries use the newest key, and every listed key
+still verifies the entries it signed. Someone who can edit the database but does not hold a key cannot
+rebuild the chain after changing an entry. Removing entries from the end (or all of them) leaves a chain
+that still holds together; checkpoints written outside the database (checkpoints.py) catch that.
+"""
 import contextvars
 import hashlib
+import hmac
 import json
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+
+from pathways.vault.keys import UndecryptableValue
 
 from .models import AccessLogEntry, AccessLogHead
 
@@ -14,20 +28,59 @@ GENESIS = "0" * 64
 request_source: contextvars.ContextVar[str] = contextvars.ContextVar("request_source", default="")
 
 
-def entry_digest(entry: AccessLogEntry) -> str:
-    """The digest of an entry's own fields together with the previous entry's digest."""
+def key_id(key: str) -> str:
+    """The short public name of a key: the first 8 hex digits of its SHA-256. Never the key itself."""
+    return hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def signing_keys() -> dict[str, bytes]:
+    """Every listed key by its id, newest first."""
+    listed = [key for key in settings.PATHWAYS_ACCESS_LOG_KEYS if key]
+    if not listed:
+        raise ImproperlyConfigured("No access-log key: set PATHWAYS_ACCESS_LOG_KEYS (or PATHWAYS_ACCESS_LOG_KEYS_FILE).")
+    keys: dict[str, bytes] = {}
+    for key in listed:
+        keys.setdefault(key_id(key), key.encode())
+    return keys
+
+
+def current_key() -> tuple[str, bytes]:
+    """The newest key, which signs new entries and checkpoints."""
+    return next(iter(signing_keys().items()))
+
+
+class UnknownKey(Exception):
+    """The entry names a key that is not in PATHWAYS_ACCESS_LOG_KEYS."""
+
+
+def mac(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def entry_payload(entry: AccessLogEntry) -> str:
     values = {}
     for name in AccessLogEntry.HASHED_FIELDS:
         value = getattr(entry, name)
         values[name] = value.isoformat(timespec="microseconds") if name == "at" else value
-    payload = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def entry_digest(entry: AccessLogEntry) -> str:
+    """The HMAC of an entry's own fields and the previous entry's digest, under the key its `key_id` names."""
+    key = signing_keys().get(entry.key_id)
+    if key is None:
+        raise UnknownKey(entry.key_id)
+    return mac(key, entry_payload(entry))
 
 
 @transaction.atomic
 def append(*, person, viewer, viewer_role: str, category: str, action: str, allowed: bool, grant=None,
-           emergency=None) -> AccessLogEntry:
-    """Write one entry at the end of the chain; the locked head row keeps concurrent writers in order."""
+           emergency=None, viewer_name: str = "") -> AccessLogEntry:
+    """Write one entry at the end of the chain; the locked head row keeps concurrent writers in order.
+
+    `viewer` may be None for a change about an account that no longer exists; `viewer_name` then names it.
+    """
+    signer, _ = current_key()  # before taking the lock: a missing key fails here, with its own message
     head = AccessLogHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         head = AccessLogHead.objects.create(pk=1)
@@ -36,8 +89,8 @@ def append(*, person, viewer, viewer_role: str, category: str, action: str, allo
         sequence=head.sequence + 1,
         at=timezone.now(),
         person_ref=str(person.public_id),
-        viewer_ref=str(viewer.public_id),
-        viewer_name=(viewer.name or viewer.display_name)[:150],
+        viewer_ref=str(viewer.public_id) if viewer else "",
+        viewer_name=((viewer.name or viewer.display_name) if viewer else viewer_name)[:150],
         viewer_role=viewer_role,
         category=str(category),
         action=str(action),
@@ -47,6 +100,7 @@ def append(*, person, viewer, viewer_role: str, category: str, action: str, allo
         purpose=(grant.purpose if grant else emergency.reason if emergency else "")[:500],
         source=request_source.get()[:64],
         previous_digest=head.digest,
+        key_id=signer,
     )
     entry.digest = entry_digest(entry)
     entry.save()
@@ -63,18 +117,42 @@ class ChainBroken(Exception):
 
 
 def _in_order(batch: int = 2000):
-    """Every entry by sequence, a batch at a time (keyset pages: no server-side cursor left open on a break)."""
+    """Every entry by sequence, a batch at a time (keyset pages: no server-side cursor left open on a break).
+
+    A page holding a value no field key opens is read again one entry at a time, so the entry is named.
+    """
     last = -1
     while True:
-        page = list(AccessLogEntry.objects.filter(sequence__gt=last).order_by("sequence")[:batch])
+        entries = AccessLogEntry.objects.filter(sequence__gt=last).order_by("sequence")
+        try:
+            page = list(entries[:batch])
+        except UndecryptableValue:
+            page = []
+            for sequence in entries.values_list("sequence", flat=True)[:batch]:
+                try:
+                    page.append(AccessLogEntry.objects.get(sequence=sequence))
+                except UndecryptableValue as error:
+                    yield from page
+                    where = str(error).split(":", 1)[0].rsplit(".", 1)[-1]
+                    raise ChainBroken(sequence, f"its {where} cannot be decrypted: the field key it was written "
+                                                "with is missing from PATHWAYS_FIELD_KEYS, or the value was "
+                                                "altered") from None
         yield from page
         if len(page) < batch:
             return
         last = page[-1].sequence
 
 
-def verify() -> int:
-    """Check the whole chain; return how many entries held, or raise ChainBroken at the first bad one."""
+def verify(checkpoints=()) -> int:
+    """Check the whole chain; return how many entries held, or raise ChainBroken at the first bad one.
+
+    Each of `checkpoints` (objects with `sequence`, `digest` and `at`, see checkpoints.py) must find its
+    entry with the same digest, and the chain must reach the highest of them.
+    """
+    keys = signing_keys()
+    expected_at: dict[int, list] = {}
+    for checkpoint in checkpoints:
+        expected_at.setdefault(checkpoint.sequence, []).append(checkpoint)
     previous = GENESIS
     expected_sequence = 1
     checked = 0
@@ -83,12 +161,31 @@ def verify() -> int:
             raise ChainBroken(expected_sequence, f"missing (the next entry found is {entry.sequence})")
         if entry.previous_digest != previous:
             raise ChainBroken(entry.sequence, "does not follow the entry before it (removed or reordered)")
-        if entry_digest(entry) != entry.digest:
+        if entry.key_id not in keys:
+            raise ChainBroken(entry.sequence, (f"it names key {entry.key_id}, which is not in PATHWAYS_ACCESS_LOG_KEYS"
+                                               if entry.key_id else "it is not signed with any access-log key")
+                              + ": written by someone without the key, or the key was removed from the list")
+        if not hmac.compare_digest(entry_digest(entry), entry.digest):
             raise ChainBroken(entry.sequence, "its contents were changed after it was written")
+        for checkpoint in expected_at.get(entry.sequence, ()):
+            if not hmac.compare_digest(checkpoint.digest, entry.digest):
+                raise ChainBroken(entry.sequence, f"it differs from the checkpoint written at {checkpoint.at}: the "
+                                                  "log was rewritten from here or before")
         previous = entry.digest
         expected_sequence += 1
         checked += 1
     head = AccessLogHead.objects.filter(pk=1).first()
+    if head is None and checked:
+        raise ChainBroken(checked, "the head row that ends the chain is missing")
     if head is not None and (head.sequence, head.digest) != (checked, previous):
-        raise ChainBroken(checked + 1, f"missing: the chain should end at entry {head.sequence}")
+        if head.sequence > checked:
+            raise ChainBroken(checked + 1, f"missing: the chain should end at entry {head.sequence}")
+        raise ChainBroken(checked, f"the head row says the chain ends at entry {head.sequence}, not here")
+    if expected_at:
+        newest = max(expected_at)
+        if newest > checked:
+            at = expected_at[newest][-1].at
+            raise ChainBroken(checked + 1, f"missing: the checkpoint written at {at} shows the log reached entry "
+                                           f"{newest}, but it now ends at entry {checked} (entries were removed "
+                                           "from the end, or all of them)")
     return checked

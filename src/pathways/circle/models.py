@@ -30,6 +30,18 @@ class Access(models.TextChoices):
     WRITE = "write", "see and write"
 
 
+class Change(models.TextChoices):
+    """Changes to what a person shares, written to the access log beside the reads (`AccessLogEntry.action`)."""
+
+    GRANT_SIGNED = "grant_signed", "You signed a consent for them"
+    GRANT_REVOKED = "grant_revoked", "You revoked a consent"
+    GRANT_EXPIRED = "grant_expired", "A consent reached its end date"
+    MEMBER_REMOVED = "member_removed", "You took them out of your circle"
+    EMERGENCY_OPENED = "emergency_opened", "They opened your record with emergency access"
+    EMERGENCY_CLOSED = "emergency_closed", "Their emergency access ended"
+    SUPPORTER_LEFT = "supporter_left", "They deleted their account, so what you shared with them ended"
+
+
 ACCESS_RANK = {Access.VIEW: 1, Access.SUGGEST: 2, Access.WRITE: 3}
 # Only the plan takes suggestions and only notes can be written by a supporter; everything else is view.
 ALLOWED_ACCESS = {category: {Access.VIEW} for category in Category}
@@ -105,6 +117,8 @@ class Grant(models.Model):
     signed_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_because = EncryptedCharField(max_length=200, blank=True)
+    # When the end date passing was written to the access log (once; see consent_log.endings_record).
+    expiry_logged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-signed_at", "-pk"]
@@ -136,15 +150,33 @@ class EmergencyAccess(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField()
     person_told_at = models.DateTimeField(null=True, blank=True)
+    # When its ending was written to the access log (once; see consent_log.endings_record).
+    end_logged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def reads(self):
+        """Someone else opened (or was refused) part of the person's record."""
+        return self.filter(action__in=Access.values)
+
+    def changes(self):
+        """A change to what the person shares: a consent signed, revoked or ended, a member removed, emergency access."""
+        return self.filter(action__in=Change.values)
 
 
 class AccessLogEntry(models.Model):
-    """One read of a person's data by someone else, allowed or refused. Never updated, never deleted.
+    """One read of a person's data by someone else (allowed or refused), or one change to what the person
+    shares (`action` is then a `Change`). Never updated, never deleted.
 
     People are referred to by their public ids, not foreign keys: deleting an account removes the only
-    link from the id to a person, which de-identifies the entries without touching them. Each entry's
-    digest covers its own fields and the previous entry's digest, so editing, deleting or reordering
-    any entry breaks the chain from that point on (`manage.py verify_access_log`).
+    link from the id to a person, which de-identifies the entries without touching them. The viewer is the
+    other person involved: who read, or whom the change is about. For a read, `allowed` says whether it was
+    allowed; for a change, whether it opened access (True) or ended it (False).
+
+    Each entry's digest is an HMAC-SHA256, under a key kept outside the database (PATHWAYS_ACCESS_LOG_KEYS,
+    named by `key_id`), of its own fields and the previous entry's digest, so editing, deleting or reordering
+    any entry breaks the chain from that point on, and nobody without the key can rebuild it
+    (`manage.py verify_access_log`; with `--checkpoint`, removing entries from the end is found too).
     """
 
     sequence = models.PositiveBigIntegerField(unique=True)
@@ -154,7 +186,7 @@ class AccessLogEntry(models.Model):
     viewer_name = EncryptedCharField(max_length=150)
     viewer_role = models.CharField(max_length=40)
     category = models.CharField(max_length=20)
-    action = models.CharField(max_length=10)
+    action = models.CharField(max_length=20, choices=Access.choices + Change.choices)
     allowed = models.BooleanField()
     grant_ref = models.CharField(max_length=36, blank=True)
     emergency = models.BooleanField(default=False)
@@ -162,12 +194,23 @@ class AccessLogEntry(models.Model):
     source = models.CharField("where from (IP address)", max_length=64, blank=True)
     previous_digest = models.CharField(max_length=64)
     digest = models.CharField(max_length=64)
+    key_id = models.CharField("which access-log key signed it", max_length=16, blank=True)
 
     HASHED_FIELDS = ("sequence", "at", "person_ref", "viewer_ref", "viewer_name", "viewer_role", "category",
-                     "action", "allowed", "grant_ref", "emergency", "purpose", "source", "previous_digest")
+                     "action", "allowed", "grant_ref", "emergency", "purpose", "source", "previous_digest", "key_id")
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sequence"]
+
+    @property
+    def is_change(self) -> bool:
+        return self.action in Change.values
+
+    @property
+    def change_label(self) -> str:
+        return dict(Change.choices).get(self.action, "")
 
     @property
     def category_label(self) -> str:
@@ -193,3 +236,12 @@ class AccessLogHead(models.Model):
 
     sequence = models.PositiveBigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
+
+
+class AccessLogCheckpoint(models.Model):
+    """The single row remembering the last checkpoint sent outside the database (circle/checkpoints.py), so a
+    new one is written only when the log has moved. Losing or editing it only causes an extra checkpoint."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    digest = models.CharField(max_length=64, blank=True)
+    written_at = models.DateTimeField(null=True, blank=True)

@@ -1,9 +1,10 @@
 """The one access policy: who may see or change which part of a person's record.
 
-Every selector that returns a person's data calls `require()` first. The person always has access
-to everything of their own. Anyone else needs a live grant for that category (or, for a
+Every selector that returns a person's data calls `require_and_log()` first. The person always has
+access to everything of their own. Anyone else needs a live grant for that category (or, for a
 professional of the person's organisation, a running emergency access), and every such read,
-allowed or refused, is written to the access log.
+allowed or refused, is written to the access log. `decide()` and `can()` only answer; the functions
+whose names end in `_and_log` also write the entry, and `log_read()` writes one for a decision already made.
 """
 from dataclasses import dataclass
 
@@ -13,12 +14,11 @@ from django.utils import timezone
 
 from pathways.people.models import Membership, Role
 
-from . import access_log
+from . import access_log, consent_log
 from .models import ACCESS_RANK, Access, Category, CircleMember, EmergencyAccess, Grant, GrantItem
 
-Action = Access  # view < suggest < write
-
-__all__ = ["Action", "Category", "Decision", "can", "decide", "may_use_emergency_access", "permits", "require"]
+__all__ = ["Access", "Category", "Decision", "can", "decide", "log_read", "may_use_emergency_access",
+           "permits_and_log", "require_and_log"]
 
 
 @dataclass(frozen=True)
@@ -72,24 +72,36 @@ def _running_emergency(viewer, person) -> EmergencyAccess | None:
 
 
 def can(viewer, person, category: Category, action: Access) -> bool:
-    """True when the viewer may take the action. Does not log: use `require()` when reading."""
+    """True when the viewer may take the action. Does not log: use `require_and_log()` when reading."""
     return decide(viewer, person, category, action).allowed
 
 
-def permits(viewer, person, category: Category, action: Access = Access.VIEW) -> bool:
-    """Decide and log the read if the viewer is someone else; for pages that show only what is shared."""
-    decision = decide(viewer, person, category, action)
+def log_read(viewer, person, category: Category, action: Access, decision: Decision) -> None:
+    """Write the read (or refusal) `decision` answered to the access log, when the viewer is someone else.
+
+    A refusal is also when an ended consent or emergency access is first noticed, so its ending is written
+    first (once; see consent_log).
+    """
     is_someone_else = viewer is not None and viewer.is_authenticated and person is not None and viewer.pk != person.pk
-    if is_someone_else:
-        access_log.append(person=person, viewer=viewer, viewer_role=viewer_role(viewer, person), category=category,
-                          action=action, allowed=decision.allowed, grant=decision.grant,
-                          emergency=decision.emergency)
+    if not is_someone_else:
+        return
+    if not decision.allowed:
+        consent_log.endings_record(person=person, viewer=viewer)
+    access_log.append(person=person, viewer=viewer, viewer_role=viewer_role(viewer, person), category=category,
+                      action=action, allowed=decision.allowed, grant=decision.grant, emergency=decision.emergency)
+
+
+def permits_and_log(viewer, person, category: Category, action: Access = Access.VIEW) -> bool:
+    """Decide, and write the read to the access log if the viewer is someone else; for pages that show only
+    what is shared. Call it only when the answer leads to showing (or not showing) that part."""
+    decision = decide(viewer, person, category, action)
+    log_read(viewer, person, category, action, decision)
     return decision.allowed
 
 
-def require(viewer, person, category: Category, action: Access = Access.VIEW) -> None:
-    """Like `permits`, but answers 404 (never 403) when refused, so a refusal reveals nothing."""
-    if not permits(viewer, person, category, action):
+def require_and_log(viewer, person, category: Category, action: Access = Access.VIEW) -> None:
+    """Like `permits_and_log`, but answers 404 (never 403) when refused, so a refusal reveals nothing."""
+    if not permits_and_log(viewer, person, category, action):
         raise Http404
 
 

@@ -7,8 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pathways.people.models import Membership, Role, User
-from pathways.people.selectors import by_name
-from pathways.plans.models import Plan
+from pathways.people.selectors import by_name, is_person_in_recovery, people_in_recovery
 
 from .models import ACCESS_RANK, AccessLogEntry, Category, CircleInvitation, CircleMember, Grant, GrantItem
 
@@ -22,7 +21,7 @@ def _require_self(*, person: User, viewer: User) -> None:
     """The circle itself, its grants and its log belong to the person alone (staff accounts have none)."""
     if viewer is None or not viewer.is_authenticated or viewer.pk != person.pk:
         raise Http404
-    if not Plan.objects.filter(person=person).exists():
+    if not is_person_in_recovery(person):
         raise Http404
 
 
@@ -113,7 +112,7 @@ def live_grants_held(*, viewer: User, person: User | None = None) -> list[Grant]
 
 def person_by_public_id(*, public_id) -> User:
     """Look a person up by the id used in URLs. Callers still need the policy before reading anything."""
-    person = User.objects.filter(public_id=public_id, plan__isnull=False).first()
+    person = people_in_recovery().filter(public_id=public_id).first()
     if person is None:
         raise Http404
     return person
@@ -121,6 +120,7 @@ def person_by_public_id(*, public_id) -> User:
 
 @dataclass
 class LogFilters:
+    kind: str = ""  # "" everything, "reads" who looked, "changes" changes to what the person shares
     viewer_ref: str = ""
     category: str = ""
     allowed: bool | None = None
@@ -130,16 +130,21 @@ class LogFilters:
 
 def access_log_for_person(*, person: User, viewer: User, filters: LogFilters | None = None,
                           limit: int = 500) -> list[AccessLogEntry]:
-    """"Who has seen my information": every read of the person's data by anyone else."""
+    """"Who has seen my information": every read of the person's data by anyone else, and every change to
+    what they share. Seen or refused (`allowed`) is about reads, so filtering by it leaves the changes out."""
     _require_self(person=person, viewer=viewer)
     filters = filters or LogFilters()
     entries = AccessLogEntry.objects.filter(person_ref=str(person.public_id))
+    if filters.kind == "reads":
+        entries = entries.reads()
+    elif filters.kind == "changes":
+        entries = entries.changes()
     if filters.viewer_ref:
         entries = entries.filter(viewer_ref=filters.viewer_ref)
     if filters.category:
         entries = entries.filter(category=filters.category)
     if filters.allowed is not None:
-        entries = entries.filter(allowed=filters.allowed)
+        entries = entries.reads().filter(allowed=filters.allowed)
     if filters.since:
         entries = entries.filter(at__date__gte=filters.since)
     if filters.until:
@@ -150,7 +155,7 @@ def access_log_for_person(*, person: User, viewer: User, filters: LogFilters | N
 def access_log_viewers(*, person: User, viewer: User) -> list[tuple[str, str]]:
     """The distinct people who appear in the person's access log, for the filter list."""
     _require_self(person=person, viewer=viewer)
-    rows = (AccessLogEntry.objects.filter(person_ref=str(person.public_id))
+    rows = (AccessLogEntry.objects.filter(person_ref=str(person.public_id)).exclude(viewer_ref="")
             .values_list("viewer_ref", "viewer_name").distinct())
     return sorted(set(rows), key=lambda row: row[1].lower())
 
@@ -162,5 +167,5 @@ def disclosures(*, person: User, viewer: User) -> list[AccessLogEntry]:
     """The accounting of disclosures: every allowed read by someone else in the last three years."""
     _require_self(person=person, viewer=viewer)
     since = timezone.now() - timedelta(days=365 * DISCLOSURE_YEARS + 1)
-    return list(AccessLogEntry.objects.filter(person_ref=str(person.public_id), allowed=True, at__gte=since)
+    return list(AccessLogEntry.objects.reads().filter(person_ref=str(person.public_id), allowed=True, at__gte=since)
                 .order_by("sequence"))

@@ -1,20 +1,22 @@
 """Every write to the circle: invitations, members, grants (consents), emergency access."""
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from pathways.notifications.services import notify
-from pathways.people.models import Membership, Role, User, new_token, token_digest
+from pathways.outbox.services import email_queue
+from pathways.people import services as people
+from pathways.people.models import Membership, Role, User
 
+from .consent_log import change_record
 from .models import (
     ALLOWED_ACCESS,
     Access,
     Category,
+    Change,
     CircleInvitation,
     CircleMember,
     EmergencyAccess,
@@ -24,76 +26,62 @@ from .models import (
 )
 from .policy import may_use_emergency_access
 
-INVITATION_LIFETIME = timedelta(days=7)
-
-
-class InvitationUnavailable(Exception):
-    """The circle invitation was used, withdrawn, has expired, or never existed."""
-
-
-def _notify_by_email(*, to: str, subject: str, body: str) -> None:
-    """Send after the transaction commits, so an email never describes something that was rolled back."""
-    if to:
-        transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL,
-                                                recipient_list=[to], fail_silently=True))
+# Invitations share people's mechanism (token, expiry, finding an open one, accepting with a new account), and
+# so its exception: a circle link that was used, withdrawn, has expired or never existed raises this.
+InvitationUnavailable = people.InvitationUnavailable
+CIRCLE_INVITATION_EMAIL = "circle_invitation"  # its outbox kind
 
 
 @transaction.atomic
 def invitation_create(*, person: User, role: str, name: str, email: str = "", relationship: str = "",
                       base_url: str = "") -> tuple[CircleInvitation, str]:
     """A single-use link for someone the person wants in their circle; emailed too if an address is given."""
-    token = new_token()
     invitation = CircleInvitation(person=person, role=role, name=name.strip(), email=email.strip().lower(),
-                                  relationship=relationship.strip(), token_digest=token_digest(token),
-                                  expires_at=timezone.now() + INVITATION_LIFETIME)
-    invitation.full_clean()
-    invitation.save()
+                                  relationship=relationship.strip())
+    token = people.invitation_issue(invitation)
     link = base_url + reverse("circle:join", args=[token])
-    # No names: both were typed by the person and email travels in the clear. The page behind the link says who.
-    _notify_by_email(
-        to=invitation.email,
-        subject="You are invited to a circle of support on Pathways",
-        body=("Hello,\n\nSomeone who knows you would like you in their circle of support on Pathways. Open this "
-              f"link to see who it is and to accept. It works once and expires in 7 days:\n{link}\n\n"
-              "You will see only what they choose to share with you.\n"),
-    )
+    if invitation.email:
+        # No names: both were typed by the person. The page behind the link says who is asking.
+        email_queue(
+            kind=CIRCLE_INVITATION_EMAIL, to=invitation.email, person=person, reference=invitation.pk,
+            subject="You are invited to a circle of support on Pathways",
+            body=("Hello,\n\nSomeone who knows you would like you in their circle of support on Pathways. Open "
+                  "this link to see who it is and to accept. It works once and expires in "
+                  f"{people.INVITATION_LIFETIME.days} days:\n{link}\n\n"
+                  "You will see only what they choose to share with you.\n"),
+        )
     return invitation, token
 
 
+def _invitations():
+    return CircleInvitation.objects.select_related("person")
+
+
 def invitation_find_open(*, token: str) -> CircleInvitation:
-    invitation = CircleInvitation.objects.select_related("person").filter(token_digest=token_digest(token)).first()
-    if invitation is None or not invitation.is_open():
-        raise InvitationUnavailable
-    return invitation
+    return people.invitation_open(_invitations(), token=token)
+
+
+def _accept(invitation: CircleInvitation, supporter: User) -> CircleMember:
+    if invitation.person_id == supporter.pk:
+        raise ValidationError("This is your own invitation: send the link to the person you want in your circle.")
+    member = _member_add(person=invitation.person, supporter=supporter, role=invitation.role,
+                         relationship=invitation.relationship)
+    people.invitation_mark_accepted(invitation, by=supporter)
+    return member
 
 
 @transaction.atomic
 def invitation_accept(*, token: str, supporter: User) -> CircleMember:
     """Join the person's circle with an existing account. The link then stops working."""
-    invitation = CircleInvitation.objects.select_for_update().select_related("person").filter(
-        token_digest=token_digest(token)).first()
-    if invitation is None or not invitation.is_open():
-        raise InvitationUnavailable
-    if invitation.person_id == supporter.pk:
-        raise ValidationError("This is your own invitation: send the link to the person you want in your circle.")
-    member = _member_add(person=invitation.person, supporter=supporter, role=invitation.role,
-                         relationship=invitation.relationship)
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = supporter
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return member
+    return _accept(people.invitation_open(_invitations(), token=token, lock=True), supporter)
 
 
-@transaction.atomic
 def invitation_accept_new_account(*, token: str, email: str, password: str, name: str,
                                   preferred_name: str = "", pronouns: str = "") -> User:
     """Create the supporter's account and join the circle in one step; nothing is kept if either fails."""
-    supporter = User(email=email.strip().lower(), name=name, preferred_name=preferred_name, pronouns=pronouns)
-    supporter.set_password(password)
-    supporter.full_clean()
-    supporter.save()
-    invitation_accept(token=token, supporter=supporter)
-    return supporter
+    return people.invitation_accept_with_new_account(_invitations(), token=token, accept=_accept, email=email,
+                                                     password=password, name=name, preferred_name=preferred_name,
+                                                     pronouns=pronouns)
 
 
 @transaction.atomic
@@ -132,6 +120,7 @@ def member_remove(*, member: CircleMember) -> None:
     member.removed_at = now
     member.save(update_fields=["removed_at"])
     member.grants.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_because="removed from the circle")
+    change_record(Change.MEMBER_REMOVED, person=member.person, other=member.supporter, role=member.role, opens=False)
 
 
 @transaction.atomic
@@ -162,6 +151,8 @@ def grant_create(*, member: CircleMember, items: dict[str, str], purpose: str, s
     grant.full_clean()
     grant.save()
     GrantItem.objects.bulk_create(GrantItem(grant=grant, category=c, access=Access(a)) for c, a in items.items())
+    change_record(Change.GRANT_SIGNED, person=grant.person, other=member.supporter, role=member.role, grant=grant,
+                  opens=True)
     return grant
 
 
@@ -172,6 +163,8 @@ def grant_revoke(*, grant: Grant, because: str = "revoked by the person") -> Gra
         grant.revoked_at = timezone.now()
         grant.revoked_because = because
         grant.save(update_fields=["revoked_at", "revoked_because"])
+        change_record(Change.GRANT_REVOKED, person=grant.person, other=grant.recipient, other_name=grant.recipient_name,
+                      role=grant.member.role, grant=grant, opens=False)
     return grant
 
 
@@ -185,6 +178,8 @@ def emergency_access_start(*, professional: User, person: User, reason: str) -> 
     now = timezone.now()
     access = EmergencyAccess.objects.create(person=person, professional=professional, reason=reason.strip(),
                                             started_at=now, ends_at=now + timedelta(minutes=EmergencyAccess.MAX_MINUTES))
+    change_record(Change.EMERGENCY_OPENED, person=person, other=professional, role=Role.PROFESSIONAL, emergency=access,
+                  opens=True)
     # In the same transaction: the person is told if and only if the access happened.
     notify(recipient=person, kind="emergency_access", title="Someone opened your record in an emergency",
            body=(f"{professional.display_name} from your organisation used emergency access to your record, "

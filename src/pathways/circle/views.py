@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from pathways.people.models import User
 from pathways.verification.recent import recent_authentication_required  # consent changes: confirm it is you
 
-from . import selectors, services
+from . import consent_log, selectors, services
 from .forms import CircleInviteForm, EmergencyAccessForm, GrantForm, LogFilterForm, StaffChoiceForm, SupporterJoinForm
 from .policy import may_use_emergency_access
 
@@ -174,18 +174,26 @@ def _accept(request, accept, form=None, invitation=None) -> HttpResponse:
     return redirect("reports:caseload")
 
 
+LOG_KINDS = [("", "All"), ("reads", "Who looked"), ("changes", "Changes to what I share")]
+
+
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
     viewers = selectors.access_log_viewers(person=request.user, viewer=request.user)
-    form = LogFilterForm(request.GET or None, viewers=viewers)
-    filters = selectors.LogFilters()
+    consent_log.endings_record(person=request.user)  # a consent that just reached its end date is listed now
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in dict(LOG_KINDS) else ""
+    filtering = any(value for name, value in request.GET.items() if name != "kind")
+    form = LogFilterForm(request.GET if filtering else None, viewers=viewers)
+    filters = selectors.LogFilters(kind=kind)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        filters = selectors.LogFilters(viewer_ref=data["viewer"], category=data["category"],
+        filters = selectors.LogFilters(kind=kind, viewer_ref=data["viewer"], category=data["category"],
                                        allowed={"allowed": True, "refused": False}.get(data["outcome"]),
                                        since=data["since"], until=data["until"])
     entries = selectors.access_log_for_person(person=request.user, viewer=request.user, filters=filters)
-    return render(request, "circle/access_log.html", {"form": form, "entries": entries})
+    return render(request, "circle/access_log.html", {"form": form, "entries": entries, "kind": kind,
+                                                      "kinds": LOG_KINDS})
 
 
 @login_required

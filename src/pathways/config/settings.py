@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str, new_fernet_key, persistent_secret
+from pathways.lib.env import env_bool, env_int, env_list, env_str, new_fernet_key, persistent_secret
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SRC_DIR.parent.parent
@@ -20,10 +20,24 @@ DEBUG = env_bool("PATHWAYS_DEBUG", False)
 # In production nothing is generated or assumed: the key and the host names must be given.
 SECRET_KEY = env_str("PATHWAYS_SECRET_KEY") or ("" if PRODUCTION else persistent_secret(DATA_DIR / "secret_key"))
 # Keys for the free-text fields encrypted at rest (pathways.vault), kept apart from the database: newest first,
-# comma- or line-separated; the first encrypts, all decrypt. See "Encryption at rest" in the README.
+# comma- or line-separated; the first encrypts, all decrypt. See docs/operating.md, "Field encryption keys".
 _field_keys = env_str("PATHWAYS_FIELD_KEYS") or (
     "" if PRODUCTION else persistent_secret(DATA_DIR / "field_keys", make=new_fernet_key))
 PATHWAYS_FIELD_KEYS = [key.strip() for key in _field_keys.replace("\n", ",").split(",") if key.strip()]
+# Keys for the access log's chain (pathways.circle.access_log), kept apart from the database like the field
+# keys: newest first, comma- or line-separated; the first signs new entries, every key listed still verifies
+# the entries it signed. Any long random text; development keeps one in DATA_DIR.
+_access_log_keys = env_str("PATHWAYS_ACCESS_LOG_KEYS") or (
+    "" if PRODUCTION else persistent_secret(DATA_DIR / "access_log_keys"))
+PATHWAYS_ACCESS_LOG_KEYS = [key.strip() for key in _access_log_keys.replace("\n", ",").split(",") if key.strip()]
+# Where the worker writes checkpoints of the access log, outside the database (pathways.circle.checkpoints):
+# file:/path, syslog, syslog:HOST[:PORT], email:ADDRESS, or off. Development: a file in DATA_DIR. Production
+# makes the organisation choose. Checkpoints are at least PATHWAYS_ACCESS_LOG_CHECKPOINT_SECONDS apart
+# (default: every round the log moved; an hour for email).
+PATHWAYS_ACCESS_LOG_CHECKPOINT = env_str("PATHWAYS_ACCESS_LOG_CHECKPOINT").strip() or (
+    "" if PRODUCTION else f"file:{DATA_DIR / 'access_log_checkpoints.txt'}")
+PATHWAYS_ACCESS_LOG_CHECKPOINT_SECONDS = env_int(
+    "PATHWAYS_ACCESS_LOG_CHECKPOINT_SECONDS", 3600 if PATHWAYS_ACCESS_LOG_CHECKPOINT.startswith("email:") else 0)
 ALLOWED_HOSTS = env_list("PATHWAYS_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("PATHWAYS_CSRF_TRUSTED_ORIGINS")
 
@@ -47,16 +61,20 @@ INSTALLED_APPS = [
     "pathways.mi.web",
     "pathways.signins",
     "pathways.vault",
+    "pathways.outbox",
     # Two-step sign-in (authenticator app + recovery codes) and re-authentication: pathways/verification.
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "pathways.verification",
+    "pathways.records",
+    "pathways.worker",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pathways.web.middleware.StripControlCharactersMiddleware",  # before anything reads a form; files and JSON untouched
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,7 +166,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an app's secret ke
 # for PATHWAYS_LOGIN_COOLOFF_MINUTES, with the same kind page (status 429) whether or not the account exists.
 # An IP address with PATHWAYS_LOGIN_IP_FAILURE_LIMIT failures across any addresses (credential stuffing) is
 # paused the same way. X-Forwarded-For is believed only when PATHWAYS_PROXY_COUNT says how many proxies are in
-# front. See pathways/people/lockout.py and README "Login protection".
+# front. See pathways/people/lockout.py and docs/security.md, "Login protection".
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
@@ -223,6 +241,13 @@ if PRODUCTION:
         _problems.append("PATHWAYS_FIELD_KEYS (or PATHWAYS_FIELD_KEYS_FILE) is not set; the free-text fields are "
                          "encrypted with it, so keep it apart from the database and its backups; make one with "
                          "`manage.py rotate_field_keys --generate`")
+    if not PATHWAYS_ACCESS_LOG_KEYS:
+        _problems.append("PATHWAYS_ACCESS_LOG_KEYS (or PATHWAYS_ACCESS_LOG_KEYS_FILE) is not set; the access log is "
+                         "signed with it, so keep it apart from the database, e.g. from `python -c 'import secrets; "
+                         "print(secrets.token_urlsafe(50))'`")
+    if not PATHWAYS_ACCESS_LOG_CHECKPOINT:
+        _problems.append("PATHWAYS_ACCESS_LOG_CHECKPOINT is not set; choose where the access log's checkpoints go, "
+                         "outside the database (file:/path, syslog, syslog:host, email:address), or say off")
     if not ALLOWED_HOSTS:
         _problems.append("PATHWAYS_ALLOWED_HOSTS is not set; list the host names Pathways is served at, "
                          "comma-separated, e.g. pathways.example.org")

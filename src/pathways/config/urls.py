@@ -3,14 +3,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pathways.people.urls import account_urlpatterns
+from pathways.verification.urls import sign_in_urlpatterns
 from pathways.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("pathways.people.urls")),
+    path("", include("pathways.records.urls")),
     path("account/sessions/", include("pathways.signins.urls")),
     path("account/", include("pathways.verification.urls")),
+    *sign_in_urlpatterns,
     *account_urlpatterns,
     path("plan/", include("pathways.plans.urls")),
     path("circle/", include("pathways.circle.urls")),

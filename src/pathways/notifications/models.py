@@ -1,4 +1,4 @@
-"""Notifications: the in-app record (never lost), its email delivery (a durable outbox), reminder settings."""
+"""Notifications: the in-app record (never lost) and reminder settings. Their emails wait in pathways.outbox."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -27,6 +27,10 @@ class Notification(models.Model):
     """What the person sees on their notifications page; written first and kept whatever happens to the email."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # Whom it is about, when that is someone other than the recipient (an alert to a supporter). Deleting that
+    # person's account deletes these too: selected by this reference, never by matching titles or links.
+    about = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="notifications_about")
     kind = models.CharField(max_length=40)
     title = EncryptedCharField(max_length=200)
     body = EncryptedTextField(blank=True, max_length=2000)
@@ -52,37 +56,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"notification {self.pk} ({self.kind})"
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "waiting to be sent"
-    SENT = "sent", "sent"
-    FAILED = "failed", "failed permanently"
-
-
-class EmailDelivery(models.Model):
-    """The outbox row for one notification's email. A worker leases it, sends, and records the outcome.
-
-    A lease (claimed_until) rather than a "running" flag: if the worker dies mid-send, the lease runs
-    out and another worker sends it again, so an email is delivered at least once and never silently lost.
-    """
-
-    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="email_delivery")
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker has claimed it to send.")
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_by = models.CharField(max_length=100, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=100, blank=True, help_text="The kind of error only; never personal data.")
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name_plural = "email deliveries"
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_delivery_due")]
-
-    def __str__(self) -> str:
-        return f"email for notification {self.notification_id}: {self.get_status_display()}"
 
 
 class ReminderSetting(models.Model):

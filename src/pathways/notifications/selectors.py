@@ -6,10 +6,11 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from pathways.outbox.models import OutgoingEmail, Status
 from pathways.people.models import User
 
-from .models import DeliveryStatus, EmailDelivery, Notification, ReminderSetting
-from .services import reminder_settings_of
+from .models import Notification, ReminderSetting
+from .services import EMAIL_KIND, reminder_settings_of
 
 PAGE_SIZE = 30
 
@@ -35,7 +36,7 @@ def unread_count(*, viewer: User) -> int:
 
 def undeliverable_email_count(*, viewer: User, within: timedelta = timedelta(days=30)) -> int:
     """Emails to the viewer that were given up lately: a hint that their address may need a look."""
-    return EmailDelivery.objects.filter(notification__recipient=viewer, status=DeliveryStatus.FAILED,
+    return OutgoingEmail.objects.filter(person=viewer, kind=EMAIL_KIND, status=Status.FAILED,
                                         created_at__gte=timezone.now() - within).count()
 
 

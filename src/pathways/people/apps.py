@@ -7,11 +7,7 @@ class PeopleConfig(AppConfig):
     name = "pathways.people"
 
     def ready(self):
-        from django.db.models.signals import pre_delete
+        from . import personal_data  # noqa: F401  (registers what this app holds about a person)
+        from .account_mail import register_builders
 
-        from .deletion import end_what_others_shared_with
-        from .models import User
-
-        # However an account is deleted (the person's own page, the admin, a script), the consents people gave
-        # it end and stay in their records, and its places in their circles end.
-        pre_delete.connect(end_what_others_shared_with, sender=User, dispatch_uid="people.end_what_others_shared_with")
+        register_builders()  # sign-up and password-reset emails are written by people when the outbox sends them

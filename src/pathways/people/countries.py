@@ -1,4 +1,6 @@
-"""Names for the countries whose crisis lines Pathways ships (ISO 3166 alpha-2 codes)."""
+"""Country names for the countries Pathways knows (ISO 3166 alpha-2 codes): the ones it ships crisis lines for.
+
+People choose their country from these (sign-up, About me, an organisation's page); safety reads the same list."""
 
 COUNTRY_NAMES = {
     "AU": "Australia",

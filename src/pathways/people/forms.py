@@ -4,8 +4,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from pathways.safety.countries import country_choices
-
+from .countries import country_choices
 from .models import Organisation, PersonProfile, Role, User
 from .time_zones import UNKNOWN_TIME_ZONE, organisation_time_zone_name, time_zone_choices
 
@@ -150,21 +149,3 @@ class InviteForm(forms.Form):
         (Role.PROFESSIONAL.value, "Professional (expert by profession)"),
         (Role.ADMIN.value, "Organisation admin"),
     ])
-
-
-DELETE_CONFIRMATION = "delete my account"
-
-
-class AccountDeleteForm(forms.Form):
-    """Deleting an account asks for the password again and a typed confirmation."""
-
-    password = forms.CharField(label="Your current password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    confirmation = forms.CharField(label=f"Type “{DELETE_CONFIRMATION}” to confirm", max_length=40,
-                                   widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-
-    def clean_confirmation(self):
-        typed = " ".join(self.cleaned_data["confirmation"].split()).lower()
-        if typed != DELETE_CONFIRMATION:
-            raise forms.ValidationError(f"Type “{DELETE_CONFIRMATION}” exactly, so we know you mean it.")
-        return typed

@@ -162,39 +162,3 @@ class PendingSignUp(models.Model):
     token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
-
-
-class AccountEmailPurpose(models.TextChoices):
-    SIGN_UP = "sign_up", "finish signing up (or: this address already has an account)"
-    PASSWORD_RESET = "password_reset", "choose a new password"
-
-
-class AccountEmailStatus(models.TextChoices):
-    PENDING = "pending", "waiting to be sent"
-    SENT = "sent", "sent"
-    SKIPPED = "skipped", "nothing to send"
-    FAILED = "failed", "failed permanently"
-
-
-class AccountEmail(models.Model):
-    """An account email queued for the worker, so a request takes as long whether or not the address has an
-    account: the worker, not the request, looks that up and chooses what to send (or that there is nothing).
-
-    The rows also count requests per address and per IP address for the hourly limits; the IP address is
-    kept only as a keyed digest. The worker deletes rows after a day.
-    """
-
-    purpose = models.CharField(max_length=20, choices=AccountEmailPurpose.choices)
-    email = models.EmailField(db_index=True)
-    sign_up = models.ForeignKey(PendingSignUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    requested_from = models.CharField("keyed digest of the IP address", max_length=64, blank=True, db_index=True)
-    status = models.CharField(max_length=10, choices=AccountEmailStatus.choices, default=AccountEmailStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=100, blank=True, help_text="The kind of error only.")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="account_email_due")]

@@ -2,7 +2,7 @@
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Membership, Organisation, Role
+from .models import Membership, Organisation, Role, User
 
 ROSTER_HEADINGS = {
     Role.PERSON: "People in the programme",
@@ -33,6 +33,26 @@ def organisation_roster(*, organisation: Organisation) -> dict:
         by_role[ROSTER_HEADINGS[membership.role]].append(membership)
     open_invitations = organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
     return {"by_role": by_role, "open_invitations": list(open_invitations.order_by("-created_at"))}
+
+
+def organisations_only_admin_of(*, user) -> list[Organisation]:
+    """Organisations (not personal ones) where this account is the only admin: it may not be deleted yet."""
+    administered = Organisation.objects.filter(memberships__user=user, memberships__role=Role.ADMIN,
+                                               is_personal=False).distinct()
+    return [org for org in administered
+            if not Membership.objects.filter(organisation=org, role=Role.ADMIN).exclude(user=user).exists()]
+
+
+def is_person_in_recovery(user) -> bool:
+    """Whether the account is a person an organisation serves (role PERSON): someone with their own plan,
+    circle and safety plan. Staff accounts are not, unless they joined as a person too. The one way to ask."""
+    return user is not None and user.is_authenticated and Membership.objects.filter(
+        user=user, role=Role.PERSON).exists()
+
+
+def people_in_recovery():
+    """Every account with the role PERSON, as a queryset to narrow further."""
+    return User.objects.filter(memberships__role=Role.PERSON).distinct()
 
 
 def roles_of(user) -> set[str]:

@@ -1,20 +1,23 @@
-"""Every write about accounts, organisations and invitations."""
+"""Every write about accounts, organisations and invitations.
+
+Two things here serve other apps too: account_create, the one place an account is made, and the invitation
+mechanism (a single-use token, finding an open invitation by its link, accepting it with a new account),
+which organisation invitations below and circle invitations (pathways.circle) share.
+"""
+from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.plans.services import plan_create
+from pathways.outbox.services import email_queue
 
 from .models import (
     STAFF_ROLES,
-    AccountEmailPurpose,
     Membership,
     Organisation,
     OrganisationInvitation,
@@ -25,15 +28,23 @@ from .models import (
     new_token,
     token_digest,
 )
+from .signals import person_joined
 
 INVITATION_LIFETIME = timedelta(days=7)
 
 
-def _account_create(*, email: str, password: str, name: str = "", preferred_name: str = "",
-                    pronouns: str = "", home_organisation: Organisation) -> User:
-    user = User(email=User.objects.normalize_email(email).lower(), name=name,
-                preferred_name=preferred_name, pronouns=pronouns, home_organisation=home_organisation)
-    user.set_password(password)
+def account_create(*, email: str, password: str | None = None, password_hash: str | None = None, name: str = "",
+                   preferred_name: str = "", pronouns: str = "",
+                   home_organisation: Organisation | None = None) -> User:
+    """Make an account: the one place a User is created (sign-up, invitations to an organisation or a circle,
+    the demo). Give the password typed, or its hash (a confirmed sign-up); with neither, no password works.
+    Raises ValidationError, saving nothing, for an address that is taken or a value that does not fit."""
+    user = User(email=User.objects.normalize_email(email).lower(), name=name, preferred_name=preferred_name,
+                pronouns=pronouns, home_organisation=home_organisation)
+    if password_hash is not None:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.full_clean()
     user.save()
     return user
@@ -42,7 +53,7 @@ def _account_create(*, email: str, password: str, name: str = "", preferred_name
 def _become_person(*, user: User, organisation: Organisation, country: str = "") -> None:
     Membership.objects.get_or_create(organisation=organisation, user=user, role=Role.PERSON)
     PersonProfile.objects.get_or_create(user=user, defaults={"country": country})
-    plan_create(person=user)
+    person_joined.send(sender=Membership, person=user, organisation=organisation)
 
 
 class SignUpLinkUnavailable(Exception):
@@ -54,7 +65,7 @@ def sign_up_request(*, email: str, password: str, name: str = "", preferred_name
     """Someone filled in the sign-up form. The same work happens whether or not the address has an account
     (hash the password, store a pending sign-up, queue its email); the worker then sends either the link to
     finish signing up or, to an address that has an account, a notice that someone tried."""
-    from .account_mail import SIGN_UP_LINK_LIFETIME, queue
+    from .account_mail import SIGN_UP_LINK_LIFETIME, AccountEmailKind, queue
 
     password_hash = make_password(password)  # before the transaction: a slow hash must not hold the write lock
     with transaction.atomic():
@@ -64,7 +75,7 @@ def sign_up_request(*, email: str, password: str, name: str = "", preferred_name
                                 created_at=now, expires_at=now + SIGN_UP_LINK_LIFETIME)
         pending.full_clean(exclude=["token_digest"])
         pending.save()
-        if not queue(purpose=AccountEmailPurpose.SIGN_UP, email=pending.email, ip=ip, sign_up=pending):
+        if not queue(purpose=AccountEmailKind.SIGN_UP, email=pending.email, ip=ip, sign_up=pending):
             pending.delete()  # over the hourly limit: keep nothing of it
 
 
@@ -83,10 +94,9 @@ def sign_up_confirm(*, token: str) -> User:
     if pending is None or User.objects.filter(email__iexact=pending.email).exists():
         raise SignUpLinkUnavailable
     organisation = Organisation.objects.create(name="Personal", is_personal=True)
-    user = User(email=pending.email, name=pending.name, preferred_name=pending.preferred_name,
-                pronouns=pending.pronouns, home_organisation=organisation, password=pending.password_hash)
-    user.full_clean()
-    user.save()
+    user = account_create(email=pending.email, password_hash=pending.password_hash, name=pending.name,
+                          preferred_name=pending.preferred_name, pronouns=pending.pronouns,
+                          home_organisation=organisation)
     _become_person(user=user, organisation=organisation, country=pending.country)
     PendingSignUp.objects.filter(email=pending.email).delete()  # this and any other sign-up for the address
     return user
@@ -97,8 +107,8 @@ def person_sign_up(*, email: str, password: str, name: str = "", preferred_name:
                    pronouns: str = "") -> User:
     """Self-directed sign-up: the person gets a personal organisation of their own."""
     organisation = Organisation.objects.create(name="Personal", is_personal=True)
-    user = _account_create(email=email, password=password, name=name, preferred_name=preferred_name,
-                           pronouns=pronouns, home_organisation=organisation)
+    user = account_create(email=email, password=password, name=name, preferred_name=preferred_name,
+                          pronouns=pronouns, home_organisation=organisation)
     _become_person(user=user, organisation=organisation)
     return user
 
@@ -111,41 +121,84 @@ def organisation_create(*, name: str) -> Organisation:
     return organisation
 
 
-@transaction.atomic
-def invitation_create(*, organisation: Organisation, invited_by: User | None, email: str, role: str,
-                      base_url: str = "") -> tuple[OrganisationInvitation, str]:
-    """Create an invitation and email its link; returns the invitation and the link's token."""
-    if role not in Role.values:
-        raise ValidationError({"role": "Choose one of the listed roles."})
-    token = new_token()
-    invitation = OrganisationInvitation(
-        organisation=organisation, email=email.lower(), role=role, token_digest=token_digest(token),
-        invited_by=invited_by, expires_at=timezone.now() + INVITATION_LIFETIME,
-    )
-    invitation.full_clean()
-    invitation.save()
-    link = base_url + reverse("people:join", args=[token])
-    transaction.on_commit(lambda: send_mail(
-        subject=f"You are invited to join {organisation.name} on Pathways",
-        message=render_to_string("people/email/invitation.txt",
-                                 {"organisation": organisation, "link": link, "invitation": invitation}),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[invitation.email],
-        fail_silently=True,
-    ))
-    return invitation, token
-
+# --- Invitations: the mechanism both kinds share ------------------------------------------------------------
 
 class InvitationUnavailable(Exception):
-    """The link was already used, has expired, or never existed."""
+    """The invitation link was already used, withdrawn, has expired, or never existed."""
 
 
-def invitation_find_open(*, token: str) -> OrganisationInvitation:
-    invitation = OrganisationInvitation.objects.select_related("organisation").filter(
-        token_digest=token_digest(token)).first()
+def invitation_issue(invitation: models.Model) -> str:
+    """Give an unsaved invitation (any model with token_digest, expires_at and is_open) its single-use link and
+    its expiry, check it and save it. Returns the link's token; only its digest is stored, so a copy of the
+    database cannot be used to join."""
+    token = new_token()
+    invitation.token_digest = token_digest(token)
+    invitation.expires_at = timezone.now() + INVITATION_LIFETIME
+    invitation.full_clean()
+    invitation.save()
+    return token
+
+
+def invitation_open(invitations: models.QuerySet, *, token: str, lock: bool = False):
+    """The open invitation among `invitations` whose link carries this token, else InvitationUnavailable.
+
+    With lock, its row stays locked until the transaction ends, so a link clicked twice at once is used once."""
+    rows = invitations.select_for_update() if lock else invitations
+    invitation = rows.filter(token_digest=token_digest(token)).first()
     if invitation is None or not invitation.is_open():
         raise InvitationUnavailable
     return invitation
+
+
+def invitation_mark_accepted(invitation: models.Model, *, by: User) -> None:
+    """The link stops working: its invitation is accepted, by this account."""
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = by
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+
+
+@transaction.atomic
+def invitation_accept_with_new_account(invitations: models.QuerySet, *, token: str,
+                                       accept: Callable[[models.Model, User], object], **account) -> User:
+    """Accept an invitation with an account made for it, in one step: nothing is kept if either fails.
+
+    The invitation is locked first (so one link makes one account), then account_create(**account), then
+    accept(invitation, user), which adds the account wherever the invitation leads and marks it accepted.
+    A value in `account` may be a function of the invitation, e.g. the address it was sent to."""
+    invitation = invitation_open(invitations, token=token, lock=True)
+    user = account_create(**{name: value(invitation) if callable(value) else value for name, value in account.items()})
+    accept(invitation, user)
+    return user
+
+
+# --- Invitations to an organisation ------------------------------------------------------------------------
+
+ORGANISATION_INVITATION_EMAIL = "organisation_invitation"  # its outbox kind
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, invited_by: User | None, email: str, role: str,
+                      base_url: str = "") -> tuple[OrganisationInvitation, str]:
+    """Create an invitation and queue the email with its link; returns the invitation and the link's token."""
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose one of the listed roles."})
+    invitation = OrganisationInvitation(organisation=organisation, email=email.strip().lower(), role=role,
+                                        invited_by=invited_by)
+    token = invitation_issue(invitation)
+    link = base_url + reverse("people:join", args=[token])
+    email_queue(kind=ORGANISATION_INVITATION_EMAIL, to=invitation.email, reference=invitation.pk,
+                subject=f"You are invited to join {organisation.name} on Pathways",
+                body=render_to_string("people/email/invitation.txt",
+                                      {"organisation": organisation, "link": link, "invitation": invitation}))
+    return invitation, token
+
+
+def _invitations() -> models.QuerySet:
+    return OrganisationInvitation.objects.select_related("organisation")
+
+
+def invitation_find_open(*, token: str) -> OrganisationInvitation:
+    return invitation_open(_invitations(), token=token)
 
 
 def _accept(invitation: OrganisationInvitation, user: User, country: str = "") -> None:
@@ -153,26 +206,21 @@ def _accept(invitation: OrganisationInvitation, user: User, country: str = "") -
         _become_person(user=user, organisation=invitation.organisation, country=country)
     else:
         Membership.objects.get_or_create(organisation=invitation.organisation, user=user, role=invitation.role)
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invitation_mark_accepted(invitation, by=user)
 
 
-@transaction.atomic
 def invitation_accept_new_account(*, token: str, password: str, name: str = "", preferred_name: str = "",
                                   pronouns: str = "", country: str = "") -> User:
     """A new account for the invitation. The country is kept for a person (their crisis lines); staff have no plan."""
-    invitation = _lock_open_invitation(token)
-    user = _account_create(email=invitation.email, password=password, name=name,
-                           preferred_name=preferred_name, pronouns=pronouns,
-                           home_organisation=invitation.organisation)
-    _accept(invitation, user, country=country)
-    return user
+    return invitation_accept_with_new_account(
+        _invitations(), token=token, accept=lambda invitation, user: _accept(invitation, user, country=country),
+        email=lambda invitation: invitation.email, home_organisation=lambda invitation: invitation.organisation,
+        password=password, name=name, preferred_name=preferred_name, pronouns=pronouns)
 
 
 @transaction.atomic
 def invitation_accept_existing_account(*, token: str, user: User) -> None:
-    invitation = _lock_open_invitation(token)
+    invitation = invitation_open(_invitations(), token=token, lock=True)
     if invitation.email != user.email.lower():  # a forwarded link must not make someone else staff
         raise ValidationError("This invitation was sent to a different email address. Log in with that address, "
                               "or ask for an invitation to yours.")
@@ -182,15 +230,6 @@ def invitation_accept_existing_account(*, token: str, user: User) -> None:
     if invitation.role == Role.PERSON:
         user.home_organisation = invitation.organisation
         user.save(update_fields=["home_organisation"])
-
-
-def _lock_open_invitation(token: str) -> OrganisationInvitation:
-    """Lock the row so a link clicked twice at once is still used only once."""
-    invitation = OrganisationInvitation.objects.select_for_update().select_related("organisation").filter(
-        token_digest=token_digest(token)).first()
-    if invitation is None or not invitation.is_open():
-        raise InvitationUnavailable
-    return invitation
 
 
 @transaction.atomic

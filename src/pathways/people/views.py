@@ -2,19 +2,15 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import PasswordResetView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pathways.verification import second_step
-from pathways.verification.requirement import has_second_factor
-
 from . import selectors, services
 from .forms import (
-    EmailAuthenticationForm,
     InviteForm,
     JoinForm,
     OrganisationSettingsForm,
@@ -24,18 +20,6 @@ from .forms import (
 )
 from .lockout import client_ip
 from .models import Role
-
-
-class PathwaysLoginView(LoginView):
-    authentication_form = EmailAuthenticationForm
-    redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        """An account with two-step sign-in is not signed in by its password alone: the code comes next."""
-        user = form.get_user()
-        if has_second_factor(user):
-            return second_step.begin(self.request, user=user, next_url=self.get_success_url())
-        return super().form_valid(form)
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:

@@ -159,9 +159,19 @@ class PlanChange(models.Model):
     action = models.CharField(max_length=40)
     summary = EncryptedCharField(max_length=400)
     details = EncryptedJSONField(default=dict, blank=True)
+    # Who suggested an accepted or declined change, by reference: when that account is deleted the suggestion
+    # names "someone who has left", and the history follows without its text being rewritten.
+    suggestion = models.ForeignKey("Suggestion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    @property
+    def described(self) -> str:
+        """The summary as the history shows it, with who suggested the change where someone did."""
+        if self.suggestion_id is None:
+            return self.summary
+        return f"{self.summary} (suggested by {self.suggestion.author_name})"
 
 
 class SuggestionKind(models.TextChoices):

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from pathways.circle.policy import Action, Category, require
+from pathways.circle.policy import Access, Category, require_and_log
 
 from .models import (
     Dimension,
@@ -27,36 +27,36 @@ DUE_SOON_DAYS = 14
 RECENT_WINS = 5
 
 
-def plan_get(*, person, viewer, action: Action = Action.VIEW) -> Plan:
-    require(viewer, person, Category.PLAN, action)
+def plan_get(*, person, viewer, action: Access = Access.VIEW) -> Plan:
+    require_and_log(viewer, person, Category.PLAN, action)
     plan = Plan.objects.filter(person=person).first()
     if plan is None:  # staff accounts have no plan of their own
         raise Http404
     return plan
 
 
-def goal_get(*, goal_id: int, viewer, action: Action = Action.VIEW) -> Goal:
+def goal_get(*, goal_id: int, viewer, action: Access = Access.VIEW) -> Goal:
     """The goal, if the viewer may see (or change) it; otherwise 404, whether or not it exists."""
     goal = Goal.objects.select_related("plan__person").filter(pk=goal_id).first()
     if goal is None:
         raise Http404
-    require(viewer, goal.plan.person, Category.PLAN, action)
+    require_and_log(viewer, goal.plan.person, Category.PLAN, action)
     return goal
 
 
-def step_get(*, step_id: int, viewer, action: Action = Action.VIEW) -> Step:
+def step_get(*, step_id: int, viewer, action: Access = Access.VIEW) -> Step:
     step = Step.objects.select_related("goal__plan__person").filter(pk=step_id).first()
     if step is None:
         raise Http404
-    require(viewer, step.goal.plan.person, Category.PLAN, action)
+    require_and_log(viewer, step.goal.plan.person, Category.PLAN, action)
     return step
 
 
-def strength_get(*, strength_id: int, viewer, action: Action = Action.VIEW) -> Strength:
+def strength_get(*, strength_id: int, viewer, action: Access = Access.VIEW) -> Strength:
     strength = Strength.objects.select_related("plan__person").filter(pk=strength_id).first()
     if strength is None:
         raise Http404
-    require(viewer, strength.plan.person, Category.PLAN, action)
+    require_and_log(viewer, strength.plan.person, Category.PLAN, action)
     return strength
 
 
@@ -119,7 +119,7 @@ def pathway_history(*, person, viewer) -> list[PlanPathway]:
 
 def plan_history(*, person, viewer) -> list[PlanChange]:
     plan = plan_get(person=person, viewer=viewer)
-    return list(plan.changes.select_related("actor"))
+    return list(plan.changes.select_related("actor", "suggestion"))
 
 
 def win_list(*, person, viewer) -> list[Win]:
@@ -129,7 +129,7 @@ def win_list(*, person, viewer) -> list[Win]:
 
 def suggestions_waiting(*, person, viewer) -> list[Suggestion]:
     """Suggestions from the circle that wait for the person's answer (only the person sees these)."""
-    plan = plan_get(person=person, viewer=viewer, action=Action.WRITE)
+    plan = plan_get(person=person, viewer=viewer, action=Access.WRITE)
     return list(plan.suggestions.filter(status=SuggestionStatus.WAITING).select_related("goal"))
 
 
@@ -137,7 +137,7 @@ def suggestion_get(*, suggestion_id: int, viewer) -> Suggestion:
     suggestion = Suggestion.objects.select_related("plan__person", "goal").filter(pk=suggestion_id).first()
     if suggestion is None:
         raise Http404
-    require(viewer, suggestion.plan.person, Category.PLAN, Action.WRITE)
+    require_and_log(viewer, suggestion.plan.person, Category.PLAN, Access.WRITE)
     return suggestion
 
 

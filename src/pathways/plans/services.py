@@ -25,10 +25,12 @@ from .models import (
 )
 
 
-def _record(*, plan: Plan, actor, action: str, summary: str, **details) -> None:
+def _record(*, plan: Plan, actor, action: str, summary: str, suggestion: Suggestion | None = None,
+            **details) -> None:
     """Keep the history entry in the same transaction as the change, so neither exists without the other."""
     now = timezone.now()
-    PlanChange.objects.create(plan=plan, actor=actor, at=now, action=action, summary=summary[:400], details=details)
+    PlanChange.objects.create(plan=plan, actor=actor, at=now, action=action, summary=summary[:400], details=details,
+                              suggestion=suggestion)
     Plan.objects.filter(pk=plan.pk).update(updated_at=now)
 
 
@@ -333,8 +335,7 @@ def suggestion_accept(*, suggestion: Suggestion, actor, text: str, why: str = ""
     else:
         result = step_create(goal=suggestion.goal, actor=actor, text=text)
     _record(plan=suggestion.plan, actor=actor, action="suggestion_accepted",
-            summary=f"Accepted {suggestion.get_kind_display()} suggested by {suggestion.author_name}: {text}",
-            suggestion=suggestion.pk)
+            summary=f"Accepted {suggestion.get_kind_display()}: {text}", suggestion=suggestion)
     return result
 
 
@@ -345,5 +346,4 @@ def suggestion_decline(*, suggestion: Suggestion, actor) -> None:
     suggestion.status, suggestion.decided_at = SuggestionStatus.DECLINED, timezone.now()
     suggestion.save(update_fields=["status", "decided_at"])
     _record(plan=suggestion.plan, actor=actor, action="suggestion_declined",
-            summary=f"Declined {suggestion.get_kind_display()} suggested by {suggestion.author_name}: {suggestion.text}",
-            suggestion=suggestion.pk)
+            summary=f"Declined {suggestion.get_kind_display()}: {suggestion.text}", suggestion=suggestion)

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pathways.circle.policy import Action, Category, can
+from pathways.circle.policy import Access, Category, can
 from pathways.circle.selectors import person_by_public_id
+from pathways.lib.redirects import path_on_this_site
 from pathways.signins.held_forms import form_data
-from pathways.web.redirects import path_on_this_site
 
 from . import selectors, services
 from .forms import (
@@ -45,7 +45,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meaning_edit(request: HttpRequest) -> HttpResponse:
-    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Access.WRITE)
     form = MeaningForm(form_data(request), instance=plan)
     if request.method == "POST" and form.is_valid():
         plan.refresh_from_db()  # the form wrote into the instance; compare against what is stored
@@ -57,7 +57,7 @@ def meaning_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pathways_edit(request: HttpRequest) -> HttpResponse:
-    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Access.WRITE)
     current = {choice.pathway: choice.in_my_words for choice in plan.pathways.filter(ended_at__isnull=True)}
     form = PathwaysForm(form_data(request), current=current)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +70,7 @@ def pathways_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def strength_add(request: HttpRequest) -> HttpResponse:
-    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Access.WRITE)
     form = StrengthForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.strength_add(plan=plan, actor=request.user, kind=form.cleaned_data["kind"],
@@ -83,7 +83,7 @@ def strength_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def strength_remove(request: HttpRequest, strength_id: int) -> HttpResponse:
-    strength = selectors.strength_get(strength_id=strength_id, viewer=request.user, action=Action.WRITE)
+    strength = selectors.strength_get(strength_id=strength_id, viewer=request.user, action=Access.WRITE)
     services.strength_remove(strength=strength, actor=request.user)
     messages.success(request, "Removed that strength.")
     return redirect("plans:plan")
@@ -91,7 +91,7 @@ def strength_remove(request: HttpRequest, strength_id: int) -> HttpResponse:
 
 @login_required
 def goal_add(request: HttpRequest) -> HttpResponse:
-    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Access.WRITE)
     initial = {"dimension": request.GET.get("dimension")} if request.GET.get("dimension") in Dimension.values else {}
     form = NewGoalForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +117,7 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @login_required
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Action.WRITE)
+    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Access.WRITE)
     form = GoalEditForm(form_data(request), instance=goal, initial={"version": services.goal_version(goal)})
     context = {"form": form, "heading": "Change this goal", "back_url": goal_url(goal)}
     if request.method == "POST" and form.is_valid():
@@ -140,7 +140,7 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_status(request: HttpRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Action.WRITE)
+    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Access.WRITE)
     form = GoalStatusForm(request.POST)
     if form.is_valid():
         services.goal_set_status(goal=goal, actor=request.user, status=form.cleaned_data["status"])
@@ -152,7 +152,7 @@ def goal_status(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @login_required
 def step_add(request: HttpRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Action.WRITE)
+    goal = selectors.goal_get(goal_id=goal_id, viewer=request.user, action=Access.WRITE)
     form = StepForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.step_create(goal=goal, actor=request.user, text=form.cleaned_data["text"],
@@ -169,7 +169,7 @@ def goal_url(goal) -> str:
 
 @login_required
 def step_edit(request: HttpRequest, step_id: int) -> HttpResponse:
-    step = selectors.step_get(step_id=step_id, viewer=request.user, action=Action.WRITE)
+    step = selectors.step_get(step_id=step_id, viewer=request.user, action=Access.WRITE)
     form = StepForm(form_data(request), instance=step)
     if request.method == "POST" and form.is_valid():
         step.refresh_from_db()
@@ -192,7 +192,7 @@ STEP_ACTIONS = {
 @require_POST
 def step_action(request: HttpRequest, step_id: int) -> HttpResponse:
     """Done, skip or bring back a step; answers with the step itself when htmx asked."""
-    step = selectors.step_get(step_id=step_id, viewer=request.user, action=Action.WRITE)
+    step = selectors.step_get(step_id=step_id, viewer=request.user, action=Access.WRITE)
     if request.POST.get("action") not in STEP_ACTIONS:
         messages.error(request, "That was not one of the choices, so the step is unchanged.")
         return _back(request, default=goal_url(step.goal))
@@ -208,7 +208,7 @@ def step_action(request: HttpRequest, step_id: int) -> HttpResponse:
 
 @login_required
 def wins(request: HttpRequest) -> HttpResponse:
-    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Access.WRITE)
     form = WinForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         services.win_add(plan=plan, actor=request.user, text=form.cleaned_data["text"],
@@ -232,7 +232,7 @@ def shared_plan(request: HttpRequest, person_id) -> HttpResponse:
     person = person_by_public_id(public_id=person_id)
     overview = selectors.plan_overview(person=person, viewer=request.user)
     goals = [goal for group in overview.dimensions for goal in group.goals]
-    may_suggest = can(request.user, person, Category.PLAN, Action.SUGGEST)
+    may_suggest = can(request.user, person, Category.PLAN, Access.SUGGEST)
     return render(request, "plans/shared_plan.html", {
         "person": person, "overview": overview, "may_suggest": may_suggest,
         "goal_form": SuggestGoalForm(prefix="goal") if may_suggest else None,
@@ -244,7 +244,7 @@ def shared_plan(request: HttpRequest, person_id) -> HttpResponse:
 @require_POST
 def suggest(request: HttpRequest, person_id, kind: str) -> HttpResponse:
     person = person_by_public_id(public_id=person_id)
-    plan = selectors.plan_get(person=person, viewer=request.user, action=Action.SUGGEST)
+    plan = selectors.plan_get(person=person, viewer=request.user, action=Access.SUGGEST)
     if kind == "goal":
         form = SuggestGoalForm(request.POST, prefix="goal")
         valid = form.is_valid()
@@ -286,7 +286,7 @@ def suggestion_answer(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 @login_required
 def lapse_plan_edit(request: HttpRequest) -> HttpResponse:
     """The plan section for the moment after a lapse, in the person's own words."""
-    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Action.WRITE)
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Access.WRITE)
     form = LapsePlanForm(form_data(request), instance=plan)
     if request.method == "POST" and form.is_valid():
         plan.refresh_from_db()  # the form wrote into the instance; compare against what is stored

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pathways.checkins.models import DailyCheckIn, RecoveryCheckIn, UseLog
 from pathways.checkins.recovery_items import PROCESSES
-from pathways.circle.policy import Category, permits
+from pathways.circle.policy import Category, permits_and_log
 from pathways.plans.models import Dimension, Goal, GoalStatus, Step, StepStatus, Win
 
 from . import charts
@@ -30,18 +30,18 @@ class Progress:
 def progress(*, person, viewer) -> Progress:
     """Everything the viewer may see of the person's progress; each part asks the policy (and is logged)."""
     result = Progress(person=person)
-    if permits(viewer, person, Category.MEASURES):
+    if permits_and_log(viewer, person, Category.MEASURES):
         result.shown.add(Category.MEASURES)
         result.charts.extend(_measures(person))
-    if permits(viewer, person, Category.CHECKINS):
+    if permits_and_log(viewer, person, Category.CHECKINS):
         result.shown.add(Category.CHECKINS)
         result.charts.extend(_daily_trends(person))
         result.counts.append(("Days checked in", DailyCheckIn.objects.filter(person=person).count()))
-    if permits(viewer, person, Category.PLAN):
+    if permits_and_log(viewer, person, Category.PLAN):
         result.shown.add(Category.PLAN)
         result.charts.append(_activity(person))
         result.counts.extend(_plan_counts(person))
-    if permits(viewer, person, Category.USE_LOG):
+    if permits_and_log(viewer, person, Category.USE_LOG):
         result.shown.add(Category.USE_LOG)
         result.lapses = _lapses(person)
     return result

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from pathways.checkins.models import DailyCheckIn
 from pathways.circle.models import Category
-from pathways.circle.policy import Action, require
+from pathways.circle.policy import Access, require_and_log
 from pathways.circle.selectors import live_grants_held
 from pathways.people.models import Membership, Role, User
 from pathways.people.selectors import by_name
@@ -37,11 +37,11 @@ def caseload(*, viewer) -> list[CaseloadEntry]:
     for person, shares, grants in by_person.values():
         plan_updated_at = None
         if Category.PLAN in shares:
-            require(viewer, person, Category.PLAN, Action.VIEW)  # logged like any other read
+            require_and_log(viewer, person, Category.PLAN, Access.VIEW)  # logged like any other read
             plan_updated_at = Plan.objects.filter(person=person).values_list("updated_at", flat=True).first()
         last_checkin_on = None
         if Category.CHECKINS in shares:
-            require(viewer, person, Category.CHECKINS, Action.VIEW)
+            require_and_log(viewer, person, Category.CHECKINS, Access.VIEW)
             last_checkin_on = DailyCheckIn.objects.filter(person=person).values_list("day", flat=True).first()
         entries.append(CaseloadEntry(person=person, plan_updated_at=plan_updated_at, grants=grants,
                                      last_checkin_on=last_checkin_on, shows_progress=bool(PROGRESS_CATEGORIES & set(shares)),

@@ -5,19 +5,19 @@ from datetime import datetime
 from django.http import Http404
 from django.utils import timezone
 
-from pathways.circle.policy import Action, Category, require
+from pathways.circle.policy import Access, Category, require_and_log
+from pathways.people.countries import country_name
 from pathways.people.models import PersonProfile
-from pathways.plans.models import Plan
+from pathways.people.selectors import is_person_in_recovery
 
-from .countries import country_name
 from .crisis_lines import CrisisLine, emergency_numbers, lines_for_country, shipped_countries
 from .models import CrisisAlert, LocalService, SafetyPlan
 
 
 def safety_plan_get(*, person, viewer) -> SafetyPlan:
     """The person's safety plan; an unsaved, empty one when they have not written it yet."""
-    require(viewer, person, Category.SAFETY_PLAN, Action.VIEW)
-    if not Plan.objects.filter(person=person).exists():  # staff accounts have no safety plan of their own
+    require_and_log(viewer, person, Category.SAFETY_PLAN, Access.VIEW)
+    if not is_person_in_recovery(person):  # staff accounts have no safety plan of their own
         raise Http404
     return SafetyPlan.objects.filter(person=person).first() or SafetyPlan(person=person)
 

@@ -3,9 +3,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from pathways.circle.models import Category, CircleMember
-from pathways.circle.policy import Action, decide, permits
-from pathways.notifications.services import notify
+from pathways.circle.models import Category
+from pathways.circle.telling import supporters_tell
 
 from .models import RISK_RANK, CrisisAlert, LocalService, RiskLevel, SafetyPlan
 
@@ -81,14 +80,11 @@ def crisis_alert_raise(*, person, level: str = RiskLevel.SOME, source: str = "da
     The alert says only that the person may need support now; what they answered stays private.
     """
     alert = CrisisAlert.objects.create(person=person, level=level, source=source, day=day or timezone.localdate())
-    members = CircleMember.objects.filter(person=person, removed_at__isnull=True).select_related("supporter")
-    # A grant, not emergency access: emergency access lets a professional read, not subscribe to alerts.
-    told = [m.supporter for m in members if decide(m.supporter, person, Category.CRISIS_ALERTS, Action.VIEW).grant]
-    for supporter in told:
-        notify(recipient=supporter, kind="crisis_alert", title=f"{person.display_name} may need support now",
-               body=f"{person.display_name} asked to let you know when their answers in Pathways show they may be "
-                    "in crisis. Please reach out to them in the way you agreed.",
-               link="/people/")
-        permits(supporter, person, Category.CRISIS_ALERTS, Action.VIEW)  # the disclosure, in the access log
+    told = supporters_tell(
+        person=person, category=Category.CRISIS_ALERTS, kind="crisis_alert",
+        title=f"{person.display_name} may need support now",
+        body=f"{person.display_name} asked to let you know when their answers in Pathways show they may be "
+             "in crisis. Please reach out to them in the way you agreed.",
+        link="/people/")
     alert.notified.set(told)
     return alert

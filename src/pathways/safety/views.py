@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pathways.circle.selectors import person_by_public_id
+from pathways.lib.redirects import path_on_this_site
 from pathways.people.selectors import organisation_for_admin
 from pathways.signins.held_forms import form_data
-from pathways.web.redirects import path_on_this_site
 
 from . import selectors, services
 from .forms import LocalServiceForm, SafetyPlanForm

@@ -11,7 +11,10 @@ class SigninsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_logged_out
         from django.db.models.signals import post_save
 
-        from . import receivers
+        from . import (
+            personal_data,  # noqa: F401  (registers what this app holds about a person)
+            receivers,
+        )
 
         user_logged_in.connect(receivers.record_sign_in, dispatch_uid="signins.record_sign_in")
         user_logged_out.connect(receivers.end_sessions_at_log_out, dispatch_uid="signins.end_sessions_at_log_out")

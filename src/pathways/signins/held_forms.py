@@ -22,7 +22,7 @@ from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from pathways.web.redirects import path_on_this_site
+from pathways.lib.redirects import path_on_this_site
 
 from .models import HeldForm, TimedOutSession
 

@@ -60,7 +60,7 @@ def decrypt(token: str, *, where: str) -> str:
     except (InvalidToken, UnicodeEncodeError) as error:
         raise UndecryptableValue(
             f"{where}: no key in PATHWAYS_FIELD_KEYS opens the stored value. The key it was written with is "
-            "missing (add it back, see README 'Encryption at rest'), or the value was not written by Pathways."
+            "missing (add it back, see docs/operating.md in the Pathways source), or the value was not written by Pathways."
         ) from error
 
 

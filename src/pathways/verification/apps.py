@@ -10,6 +10,9 @@ class VerificationConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import recent
+        from . import (
+            personal_data,  # noqa: F401  (registers what this app holds about a person)
+            recent,
+        )
 
         user_logged_in.connect(recent.note_sign_in, dispatch_uid="verification.note_sign_in")

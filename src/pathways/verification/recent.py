@@ -21,8 +21,8 @@ from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 
+from pathways.lib.redirects import path_on_this_site
 from pathways.people.lockout import lockout_response
-from pathways.web.redirects import path_on_this_site
 
 from .forms import ConfirmItsYouForm
 

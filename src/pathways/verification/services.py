@@ -4,17 +4,18 @@ The link to confirm goes to the NEW address, and a notice to the OLD one. Whethe
 already belongs to another account, the person asking sees the same answer and two emails go out: when it
 is taken, the new address gets a notice that nothing can change instead of a link, so nobody can use this
 page to find out who has an account. A link expires after LINK_LIFETIME and works once; confirming ends
-every other session of the account.
+every other session of the account. Both emails wait in the outbox (pathways.outbox) and the worker sends them
+once the request's transaction has committed, so a mail server that is down delays them instead of losing them.
 """
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from pathways.outbox.services import email_queue
 from pathways.people.models import User, new_token, token_digest
 from pathways.signins.services import sessions_end
 
@@ -22,6 +23,7 @@ from .models import EmailChange
 
 LINK_LIFETIME = timedelta(hours=24)
 REQUESTS_PER_HOUR = 5  # enough for a typo or two, too few to flood anyone's inbox
+EMAIL_CHANGE_EMAIL = "email_change"  # the outbox kind of both emails
 
 
 class EmailChangeRefused(Exception):
@@ -58,13 +60,9 @@ def email_change_request(*, user: User, new_email: str) -> EmailChange:
                   {"link": site + reverse("verification:email_confirm", args=[token]), "hours": hours})
     to_old = ("Your Pathways email address is being changed", "verification/email/old_address_notice.txt",
               {"login_url": site + reverse("login"), "hours": hours})
-
-    def send():
-        for (subject, template, context), address in ((to_new, new_email), (to_old, old_email)):
-            send_mail(subject=subject, message=render_to_string(template, context),
-                      from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[address])
-
-    transaction.on_commit(send)
+    for (subject, template, context), address in ((to_new, new_email), (to_old, old_email)):
+        email_queue(kind=EMAIL_CHANGE_EMAIL, to=address, subject=subject, body=render_to_string(template, context),
+                    person=user, reference=change.pk)
     return change
 
 

@@ -4,11 +4,13 @@ from base64 import b32encode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from pathways.people.forms import EmailAuthenticationForm
 from pathways.people.lockout import lockout_response
 from pathways.signins.services import sessions_end
 
@@ -17,6 +19,18 @@ from .forms import AuthenticatorConfirmForm, CodeForm, ConfirmItsYouForm, EmailC
 from .qr import qr_svg
 from .recent import note_confirmed, recent_authentication_required, safe_next
 from .requirement import has_second_factor, second_factor_required
+
+
+class PathwaysLoginView(LoginView):
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """An account with two-step sign-in is not signed in by its password alone: the code comes next."""
+        user = form.get_user()
+        if has_second_factor(user):
+            return second_step.begin(self.request, user=user, next_url=self.get_success_url())
+        return super().form_valid(form)
 
 
 def login_code(request: HttpRequest) -> HttpResponse:

@@ -16,6 +16,7 @@ from pathways.checkins.recovery_items import ITEM_IDS
 from pathways.circle import services as circle_services
 from pathways.circle.models import Access, Category
 from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
+from pathways.people.services import account_create
 from pathways.plans import services as plan_services
 from pathways.plans.models import Dimension, GoalStatus, Pathway, Plan, StrengthKind
 from pathways.safety import services as safety_services
@@ -110,10 +111,8 @@ def demo_exists() -> bool:
 
 
 def _account(organisation, email, name, preferred, pronouns) -> User:
-    user = User(email=email, name=name, preferred_name=preferred, pronouns=pronouns, home_organisation=organisation)
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    return user
+    return account_create(email=email, password=DEMO_PASSWORD, name=name, preferred_name=preferred,
+                          pronouns=pronouns, home_organisation=organisation)
 
 
 @transaction.atomic

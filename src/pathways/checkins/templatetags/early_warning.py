@@ -12,5 +12,5 @@ def gentle_notes(context) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"notes": []}
-    return {"notes": selectors.warning_nudges_unseen(person=user, viewer=user), "request": request,
+    return {"notes": selectors.gentle_notes_unseen(person=user, viewer=user), "request": request,
             "csrf_token": context.get("csrf_token")}

@@ -13,12 +13,6 @@ from pathways.plans.models import PlanChange
 from pathways.safety import services as safety_services
 
 
-@pytest.fixture
-def pat_client(client, pat):
-    client.force_login(pat)
-    return client
-
-
 def in_country(person, country):
     PersonProfile.objects.update_or_create(user=person, defaults={"country": country})
 

@@ -115,6 +115,13 @@ def test_text_that_is_not_json_is_refused_with_line_and_column(write, db):
     assert Questionnaire.objects.count() == before
 
 
+def test_a_file_nested_too_deep_is_refused_in_one_line_without_a_traceback(write, db):
+    before = Questionnaire.objects.count()
+    path = write("[" * 100_000)
+    assert refusal(path) == f"{path}: line 1 column 65: {engine.TOO_DEEP}\nNothing was loaded."
+    assert Questionnaire.objects.count() == before
+
+
 @pytest.mark.parametrize("change,message", [
     (lambda r: r.update(resourceType="ValueSet"), 'resourceType: must be "Questionnaire", not "ValueSet"'),
     (lambda r: r.pop("url"), "url: is required and must be text"),

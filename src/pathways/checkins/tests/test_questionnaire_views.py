@@ -6,13 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import PASSWORD
 from pathways.checkins import services
 from pathways.checkins.models import Questionnaire, QuestionnaireResponse
 from pathways.checkins.questionnaires import DATA_ABSENT_URL
 from pathways.circle import services as circle_services
-from pathways.circle.models import AccessLogEntry, SupporterRole
-from pathways.people.models import User
+from pathways.circle.models import AccessLogEntry
 from pathways.people.services import organisation_create
 
 from .test_load_questionnaire import barc_10_shaped, small
@@ -26,27 +24,9 @@ def snapshot(db):
 
 
 @pytest.fixture
-def pat_client(client, pat):
-    client.force_login(pat)
-    return client
-
-
-@pytest.fixture
 def ada_client(client, ada):
     client.force_login(ada)
     return client
-
-
-@pytest.fixture
-def sam(db):
-    """Sam, a peer supporter in Pat's circle."""
-    return User.objects.create_user(email="sam@example.org", password=PASSWORD, preferred_name="Sam")
-
-
-@pytest.fixture
-def sams_membership(pat, sam):
-    _, token = circle_services.invitation_create(person=pat, role=SupporterRole.PEER_SUPPORTER, name="Sam")
-    return circle_services.invitation_accept(token=token, supporter=sam)
 
 
 def grant(membership, items):
@@ -105,6 +85,17 @@ def test_a_file_that_is_not_json_or_too_large_is_refused(ada_client, organisatio
     response = ada_client.post(reverse("questionnaires:organisation", args=[organisation.pk]),
                                {"file": upload(content)})
     assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_a_file_nested_too_deep_is_refused_on_the_page_with_the_form_kept(ada_client, organisation):
+    url = reverse("questionnaires:organisation", args=[organisation.pk])
+    before = Questionnaire.objects.count()
+    response = ada_client.post(url, {"file": upload(b"[" * 100_000)})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "line 1 column 65: lists and objects are nested more than 64 levels deep" in body
+    assert 'type="file" name="file"' in body and "Check and load" in body  # the form is there to try again
+    assert Questionnaire.objects.count() == before
 
 
 def test_loading_a_version_twice_is_refused_on_the_page(ada_client, organisation):

@@ -440,6 +440,30 @@ def test_json_with_a_byte_order_mark_is_read():
     assert engine.load_json(b"\xef\xbb\xbf{\"a\": 1}") == {"a": 1}
 
 
+@pytest.mark.parametrize("text,where", [
+    ("[" * 100_000, "line 1 column 65"),
+    ('{"item": ' * 100_000, "line 1 column 577"),
+    ("{\n" + '"a": [\n' * 64 + "1" + "]" * 64 + "}", "line 65 column 6"),
+])
+def test_lists_and_objects_nested_too_deep_are_refused_where_they_go_too_deep(text, where):
+    with pytest.raises(QuestionnaireError) as caught:
+        engine.load_json(text)
+    assert str(caught.value) == f"{where}: {engine.TOO_DEEP}"
+
+
+def test_nesting_up_to_the_limit_is_read_and_brackets_inside_strings_do_not_count():
+    assert engine.load_json("[" * engine.MAX_NESTING + "]" * engine.MAX_NESTING) is not None
+    assert engine.load_json(json.dumps({"text": "[" * 1000, "quoted": '\\"[{' * 100})) == {
+        "text": "[" * 1000, "quoted": '\\"[{' * 100}
+
+
+def test_if_the_reader_still_runs_out_of_stack_the_file_is_refused_not_crashed(monkeypatch):
+    monkeypatch.setattr(engine, "MAX_NESTING", 10**9)  # as if the early check were missing
+    with pytest.raises(QuestionnaireError) as caught:
+        engine.load_json("[" * 100_000)
+    assert str(caught.value) == f"(file): {engine.TOO_DEEP}"
+
+
 # The questionnaire shipped with Pathways ------------------------------------------------------------
 
 def test_the_shipped_wellbeing_snapshot_is_valid_and_scores_as_documented():

@@ -8,8 +8,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from pathways.checkins.models import DailyCheckIn
+from pathways.checkins.reminders import checkin_reminders_create_due
 from pathways.notifications import services
-from pathways.notifications.models import EmailDelivery, Notification, ReminderSetting
+from pathways.notifications.models import Notification, ReminderSetting
+from pathways.outbox.models import OutgoingEmail
 
 TOMORROW = timezone.localdate() + dt.timedelta(days=1)  # a day the settings page's "starts tomorrow" rule allows
 
@@ -29,41 +31,41 @@ def reminders(person) -> list[Notification]:
 
 
 def test_nothing_before_the_chosen_time(pat_reminded_at_seven):
-    assert services.checkin_reminders_create_due(now=at(18, 59)) == 0
+    assert checkin_reminders_create_due(now=at(18, 59)) == 0
     assert reminders(pat_reminded_at_seven) == []
 
 
 def test_one_reminder_once_the_time_has_come(pat_reminded_at_seven):
-    assert services.checkin_reminders_create_due(now=at(19, 0)) == 1
-    assert services.checkin_reminders_create_due(now=at(19, 5)) == 0
-    assert services.checkin_reminders_create_due(now=at(23, 59)) == 0
+    assert checkin_reminders_create_due(now=at(19, 0)) == 1
+    assert checkin_reminders_create_due(now=at(19, 5)) == 0
+    assert checkin_reminders_create_due(now=at(23, 59)) == 0
     [reminder] = reminders(pat_reminded_at_seven)
-    assert reminder.link == "/checkin/" and EmailDelivery.objects.filter(notification=reminder).exists()
+    assert reminder.link == "/checkin/" and OutgoingEmail.objects.filter(kind="notification", reference=reminder.pk).exists()
     assert ReminderSetting.objects.get(person=pat_reminded_at_seven).last_reminded_on == TOMORROW
 
 
 def test_again_the_next_day(pat_reminded_at_seven):
-    services.checkin_reminders_create_due(now=at(19, 30))
-    services.checkin_reminders_create_due(now=at(19, 30, day=TOMORROW + dt.timedelta(days=1)))
+    checkin_reminders_create_due(now=at(19, 30))
+    checkin_reminders_create_due(now=at(19, 30, day=TOMORROW + dt.timedelta(days=1)))
     assert len(reminders(pat_reminded_at_seven)) == 2
 
 
 def test_not_when_the_person_already_checked_in_that_day(pat_reminded_at_seven):
     DailyCheckIn.objects.create(person=pat_reminded_at_seven, day=TOMORROW)
-    assert services.checkin_reminders_create_due(now=at(20)) == 0
+    assert checkin_reminders_create_due(now=at(20)) == 0
     assert reminders(pat_reminded_at_seven) == []
 
 
 def test_not_when_reminders_are_off(pat, rue):
     services.reminder_settings_update(person=pat, checkin_reminder_on=False, checkin_reminder_time=dt.time(9, 0))
-    assert services.checkin_reminders_create_due(now=at(20)) == 0  # and Rue never set anything up
+    assert checkin_reminders_create_due(now=at(20)) == 0  # and Rue never set anything up
     assert not Notification.objects.exists()
 
 
 def test_a_reminder_without_email_when_the_person_prefers(pat_reminded_at_seven):
     services.reminder_settings_update(person=pat_reminded_at_seven, email_muted_kinds=["checkin_reminder"])
-    services.checkin_reminders_create_due(now=at(20))
-    assert len(reminders(pat_reminded_at_seven)) == 1 and not EmailDelivery.objects.exists()
+    checkin_reminders_create_due(now=at(20))
+    assert len(reminders(pat_reminded_at_seven)) == 1 and not OutgoingEmail.objects.exists()
 
 
 def test_choosing_a_time_that_already_passed_today_starts_tomorrow(pat):
@@ -71,8 +73,8 @@ def test_choosing_a_time_that_already_passed_today_starts_tomorrow(pat):
     if earlier > timezone.localtime().time():
         pytest.skip("just after midnight there is no earlier time today")
     services.reminder_settings_update(person=pat, checkin_reminder_on=True, checkin_reminder_time=earlier)
-    assert services.checkin_reminders_create_due() == 0
-    assert services.checkin_reminders_create_due(now=at(23, 59)) == 1
+    assert checkin_reminders_create_due() == 0
+    assert checkin_reminders_create_due(now=at(23, 59)) == 1
 
 
 def test_the_worker_creates_and_sends_due_reminders(pat_reminded_at_seven, monkeypatch):
@@ -106,10 +108,10 @@ def pat_in_auckland_and_rue_in_los_angeles_at_eight(pat, rue):
 def test_each_person_is_reminded_when_their_own_clock_reaches_the_time(
         pat_in_auckland_and_rue_in_los_angeles_at_eight):
     pat, rue = pat_in_auckland_and_rue_in_los_angeles_at_eight
-    assert services.checkin_reminders_create_due(now=utc(15, 15, 59)) == 0  # 07:59 in LA, 04:59 in Auckland
-    assert services.checkin_reminders_create_due(now=utc(15, 16, 0)) == 1
+    assert checkin_reminders_create_due(now=utc(15, 15, 59)) == 0  # 07:59 in LA, 04:59 in Auckland
+    assert checkin_reminders_create_due(now=utc(15, 16, 0)) == 1
     assert (len(reminders(rue)), len(reminders(pat))) == (1, 0)
-    assert services.checkin_reminders_create_due(now=utc(15, 19, 30)) == 1  # 08:30 on the 16th in Auckland
+    assert checkin_reminders_create_due(now=utc(15, 19, 30)) == 1  # 08:30 on the 16th in Auckland
     assert (len(reminders(rue)), len(reminders(pat))) == (1, 1)
     assert ReminderSetting.objects.get(person=rue).last_reminded_on == dt.date(2030, 1, 15)
     assert ReminderSetting.objects.get(person=pat).last_reminded_on == dt.date(2030, 1, 16)
@@ -118,16 +120,16 @@ def test_each_person_is_reminded_when_their_own_clock_reaches_the_time(
 def test_each_person_is_reminded_once_per_day_of_their_own(pat_in_auckland_and_rue_in_los_angeles_at_eight):
     pat, rue = pat_in_auckland_and_rue_in_los_angeles_at_eight
     for now in (utc(15, 16), utc(15, 19, 30), utc(16, 7), utc(16, 10, 59)):  # the last: 23:59 on the 16th in Auckland
-        services.checkin_reminders_create_due(now=now)
+        checkin_reminders_create_due(now=now)
     assert (len(reminders(rue)), len(reminders(pat))) == (1, 1)
-    assert services.checkin_reminders_create_due(now=utc(16, 16)) == 1  # Rue's 16th begins at 08:00 for her
+    assert checkin_reminders_create_due(now=utc(16, 16)) == 1  # Rue's 16th begins at 08:00 for her
     assert (len(reminders(rue)), len(reminders(pat))) == (2, 1)
 
 
 def test_a_check_in_on_the_persons_own_today_means_no_reminder(pat_in_auckland_and_rue_in_los_angeles_at_eight):
     pat, _ = pat_in_auckland_and_rue_in_los_angeles_at_eight
     DailyCheckIn.objects.create(person=pat, day=dt.date(2030, 1, 16))  # Auckland's 16th, still the 15th in UTC
-    services.checkin_reminders_create_due(now=utc(15, 19, 30))
+    checkin_reminders_create_due(now=utc(15, 19, 30))
     assert reminders(pat) == []
 
 
@@ -135,7 +137,7 @@ def test_a_check_in_on_the_persons_yesterday_does_not_count_for_today(
         pat_in_auckland_and_rue_in_los_angeles_at_eight):
     pat, _ = pat_in_auckland_and_rue_in_los_angeles_at_eight
     DailyCheckIn.objects.create(person=pat, day=dt.date(2030, 1, 15))  # the UTC date, but yesterday in Auckland
-    services.checkin_reminders_create_due(now=utc(15, 19, 30))
+    checkin_reminders_create_due(now=utc(15, 19, 30))
     assert len(reminders(pat)) == 1
 
 
@@ -148,8 +150,8 @@ def test_without_a_zone_of_their_own_a_person_is_reminded_on_their_organisations
     kai = invitation_accept_new_account(token=token, password="a long enough test passphrase")
     services.reminder_settings_update(person=kai, checkin_reminder_on=True, checkin_reminder_time=dt.time(8, 0),
                                       now=utc(1, 0))
-    assert services.checkin_reminders_create_due(now=utc(15, 16)) == 0  # long past 08:00 in UTC, but 05:00 in Auckland
-    assert services.checkin_reminders_create_due(now=utc(15, 19, 30)) == 1
+    assert checkin_reminders_create_due(now=utc(15, 16)) == 0  # long past 08:00 in UTC, but 05:00 in Auckland
+    assert checkin_reminders_create_due(now=utc(15, 19, 30)) == 1
 
 
 def test_a_time_already_past_on_the_persons_clock_starts_on_their_tomorrow(pat, rue):
@@ -159,8 +161,8 @@ def test_a_time_already_past_on_the_persons_clock_starts_on_their_tomorrow(pat, 
                                           checkin_reminder_time=dt.time(8, 0), now=utc(15, 19, 30))
     assert ReminderSetting.objects.get(person=pat).last_reminded_on == dt.date(2030, 1, 16)
     assert ReminderSetting.objects.get(person=rue).last_reminded_on == dt.date(2030, 1, 15)
-    assert services.checkin_reminders_create_due(now=utc(15, 19, 31)) == 0
-    assert services.checkin_reminders_create_due(now=utc(16, 19, 0)) == 2  # 08:00 on the 17th; 11:00 on the 16th
+    assert checkin_reminders_create_due(now=utc(15, 19, 31)) == 0
+    assert checkin_reminders_create_due(now=utc(16, 19, 0)) == 2  # 08:00 on the 17th; 11:00 on the 16th
 
 
 def test_finding_who_is_due_costs_a_query_per_time_zone_not_per_person(pat, rue, django_assert_num_queries):
@@ -172,7 +174,7 @@ def test_finding_who_is_due_costs_a_query_per_time_zone_not_per_person(pat, rue,
                                           checkin_reminder_on=True, checkin_reminder_time=dt.time(8, 0),
                                           now=utc(1, 0))
     with django_assert_num_queries(3):  # the zones in use, then who is due in each: nobody yet
-        assert services.checkin_reminders_create_due(now=utc(15, 15)) == 0
+        assert checkin_reminders_create_due(now=utc(15, 15)) == 0
 
 
 def test_the_settings_page_names_the_persons_time_zone(client, pat):

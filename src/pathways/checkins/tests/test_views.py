@@ -8,12 +8,6 @@ from pathways.checkins.models import DailyCheckIn, RecoveryCheckIn
 from pathways.plans import services as plan_services
 
 
-@pytest.fixture
-def pat_client(client, pat):
-    client.force_login(pat)
-    return client
-
-
 def test_the_form_asks_use_questions_that_fit_the_pathways(pat_client, pat):
     plan_services.pathways_set(plan=pat.plan, actor=pat, chosen={"harm_reduction": ""})
     body = pat_client.get("/checkin/").content.decode()

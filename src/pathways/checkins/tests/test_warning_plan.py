@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pathways.checkins import services
-from pathways.checkins.models import DailyCheckIn, EarlyWarningSetting, Trigger, WarningNudge, WarningSign
+from pathways.checkins.models import DailyCheckIn, EarlyWarningSetting, GentleNote, Trigger, WarningSign
 from pathways.circle import services as circle_services
-from pathways.circle.models import AccessLogEntry, SupporterRole
+from pathways.circle.models import AccessLogEntry
 from pathways.notifications.models import Notification
 from pathways.notifications.services import reminder_settings_update
 
@@ -43,21 +43,9 @@ def early_warning_notes(recipient):
 
 
 @pytest.fixture
-def sams_membership(pat, sam):
-    _, token = circle_services.invitation_create(person=pat, role=SupporterRole.PEER_SUPPORTER, name="Sam")
-    return circle_services.invitation_accept(token=token, supporter=sam)
-
-
-@pytest.fixture
 def early_warning_grant(sams_membership):
     return circle_services.grant_create(member=sams_membership, items={"early_warning": "view"},
                                         purpose="To check in with me when things slip", signature="Pat Example")
-
-
-@pytest.fixture
-def pat_client(client, pat):
-    client.force_login(pat)
-    return client
 
 
 class TestNotesRaisedByCheckIns:
@@ -65,52 +53,52 @@ class TestNotesRaisedByCheckIns:
         watch(pat, "lonely_most_days", sign="Keeping to myself")
         lonely_week(pat)
         services.daily_checkin_save(person=pat, day=today(), answers={"lonely": "yes"})
-        nudge = WarningNudge.objects.get(person=pat)
-        assert nudge.rule == "lonely_most_days" and nudge.seen_at is None
-        named = {(a["day"], a["answer"]) for a in nudge.explanation["answers"]}
+        gentle_note = GentleNote.objects.get(person=pat)
+        assert gentle_note.rule == "lonely_most_days" and gentle_note.seen_at is None
+        named = {(a["day"], a["answer"]) for a in gentle_note.explanation["answers"]}
         assert named == {(days_ago(n).isoformat(), "yes" if n in (0, 1, 3, 5) else "no") for n in range(6)}
         [note] = early_warning_notes(pat)
         assert note.title == "A gentle note from your check-ins"
-        assert note.link == reverse("warning_signs:note", args=[nudge.pk])
+        assert note.link == reverse("warning_signs:note", args=[gentle_note.pk])
 
     def test_a_pattern_no_sign_is_tied_to_stays_quiet(self, pat):
         services.warning_sign_add(person=pat, stage="emotional", sign="Keeping to myself")  # not watched
         lonely_week(pat)
         services.daily_checkin_save(person=pat, day=today(), answers={"lonely": "yes"})
-        assert not WarningNudge.objects.exists() and not early_warning_notes(pat)
+        assert not GentleNote.objects.exists() and not early_warning_notes(pat)
 
     def test_prefer_not_to_say_never_raises_a_note(self, pat):
         watch(pat, "lonely_most_days")
         earlier_checkins(pat, 1, 2, 3, 4, 5, lonely="prefer_not", declined=["lonely"])
         earlier_checkins(pat, 6, 7, 8, lonely="yes")
         services.daily_checkin_save(person=pat, day=today(), answers={"lonely": "prefer_not"}, declined=["lonely"])
-        assert not WarningNudge.objects.exists()
+        assert not GentleNote.objects.exists()
 
     def test_a_declined_sleep_answer_is_not_read_as_short_sleep(self, pat):
         watch(pat, "sleep_below_usual")
         earlier_checkins(pat, *range(3, 20), sleep_hours=8)
         earlier_checkins(pat, 2, 1, sleep_hours=4)
         services.daily_checkin_save(person=pat, day=today(), answers={}, declined=["sleep_hours"])
-        assert not WarningNudge.objects.exists()
+        assert not GentleNote.objects.exists()
         DailyCheckIn.objects.filter(person=pat, day=today()).delete()
         services.daily_checkin_save(person=pat, day=today(), answers={"sleep_hours": 4})
-        assert WarningNudge.objects.get().rule == "sleep_below_usual"
+        assert GentleNote.objects.get().rule == "sleep_below_usual"
 
     def test_the_same_episode_raises_no_second_note(self, pat):
         watch(pat, "lonely_most_days")
         lonely_week(pat)
         services.daily_checkin_save(person=pat, day=today(), answers={"lonely": "yes"})
         services.daily_checkin_save(person=pat, day=today(), answers={"lonely": "yes", "mood": 2})  # changed today
-        assert WarningNudge.objects.count() == 1
+        assert GentleNote.objects.count() == 1
         DailyCheckIn.objects.create(person=pat, day=today() + timedelta(days=1), lonely="yes")
         assert services.early_warning_check(person=pat, today=today() + timedelta(days=1)) == []
-        assert WarningNudge.objects.count() == 1 and len(early_warning_notes(pat)) == 1
+        assert GentleNote.objects.count() == 1 and len(early_warning_notes(pat)) == 1
 
     def test_after_a_quiet_week_new_answers_can_raise_a_new_note(self, pat):
         watch(pat, "lonely_most_days")
         lonely_week(pat)
         services.daily_checkin_save(person=pat, day=today(), answers={"lonely": "yes"})
-        WarningNudge.objects.update(fired_at=timezone.now() - timedelta(days=8))
+        GentleNote.objects.update(fired_at=timezone.now() - timedelta(days=8))
         DailyCheckIn.objects.create(person=pat, day=today() + timedelta(days=1), lonely="yes")
         assert len(services.early_warning_check(person=pat, today=today() + timedelta(days=1))) == 1
 
@@ -118,7 +106,7 @@ class TestNotesRaisedByCheckIns:
         watch(pat, "lonely_most_days")
         lonely_week(pat)
         services.daily_checkin_save(person=pat, day=today(), answers={"lonely": "yes"})
-        WarningNudge.objects.update(fired_at=timezone.now() - timedelta(days=8))
+        GentleNote.objects.update(fired_at=timezone.now() - timedelta(days=8))
         assert services.early_warning_check(person=pat) == []
 
 
@@ -127,39 +115,39 @@ class TestWhatSupportersAreTold:
         watch(pat, "lonely_most_days", sign="Keeping to myself", what_i_will_do="Call my sister")
         lonely_week(pat)
         services.daily_checkin_save(person=pat, day=today(), answers={"lonely": "yes", "note": "A hard week"})
-        return WarningNudge.objects.get(person=pat)
+        return GentleNote.objects.get(person=pat)
 
     def test_a_supporter_with_the_grant_is_told_only_that_a_sign_was_noticed(self, pat, sam, early_warning_grant):
-        nudge = self.raise_a_note(pat)
+        gentle_note = self.raise_a_note(pat)
         [told] = early_warning_notes(sam)
         assert told.title == "A sign was noticed for Pat"
         text = f"{told.title} {told.body}".lower()
         for private in ("lonely", "keeping to myself", "call my sister", "a hard week", "yes"):
             assert private not in text
-        assert nudge.supporters_told == ["Sam"] and not nudge.sign_named_to_supporters
+        assert gentle_note.supporters_told == ["Sam"] and not gentle_note.sign_named_to_supporters
         entry = AccessLogEntry.objects.get(category="early_warning")
         assert entry.allowed and entry.viewer_ref == str(sam.public_id)
 
     def test_which_sign_is_named_only_when_the_person_allowed_it(self, pat, sam, early_warning_grant):
         services.early_warning_setting_update(person=pat, share_which_sign_with_supporters=True)
-        nudge = self.raise_a_note(pat)
+        gentle_note = self.raise_a_note(pat)
         [told] = early_warning_notes(sam)
         assert "The sign: feeling lonely on most days." in told.body
         assert "keeping to myself" not in told.body.lower() and "call my sister" not in told.body.lower()
-        assert nudge.sign_named_to_supporters
+        assert gentle_note.sign_named_to_supporters
 
     def test_a_supporter_without_the_grant_is_told_nothing(self, pat, sam, sams_membership, lee):
         circle_services.grant_create(member=sams_membership, items={"plan": "view", "checkins": "view"},
                                      purpose="To support me", signature="Pat Example")
-        nudge = self.raise_a_note(pat)
+        gentle_note = self.raise_a_note(pat)
         assert early_warning_notes(sam) == [] and early_warning_notes(lee) == []
-        assert nudge.supporters_told == []
+        assert gentle_note.supporters_told == []
         assert not AccessLogEntry.objects.filter(category="early_warning").exists()
 
     def test_a_supporter_who_turned_these_off_is_not_told_and_not_listed(self, pat, sam, early_warning_grant):
         reminder_settings_update(person=sam, early_warning_on=False)
-        nudge = self.raise_a_note(pat)
-        assert early_warning_notes(sam) == [] and nudge.supporters_told == []
+        gentle_note = self.raise_a_note(pat)
+        assert early_warning_notes(sam) == [] and gentle_note.supporters_told == []
         assert not AccessLogEntry.objects.filter(category="early_warning").exists()
 
     def test_a_revoked_grant_tells_nobody(self, pat, sam, early_warning_grant):
@@ -179,11 +167,11 @@ class TestTheSweepForPausedCheckIns:
         earlier_checkins(pat, *range(4, 11))
         earlier_checkins(rue, *range(4, 11))  # Rue's check-ins paused too, but she did not ask for this
         assert services.early_warning_sweep() == 1
-        nudge = WarningNudge.objects.get()
-        assert nudge.person == pat and nudge.rule == "checkins_stopping"
-        assert nudge.explanation["facts"]["last_checkin"] == days_ago(4).isoformat()
+        gentle_note = GentleNote.objects.get()
+        assert gentle_note.person == pat and gentle_note.rule == "checkins_stopping"
+        assert gentle_note.explanation["facts"]["last_checkin"] == days_ago(4).isoformat()
         assert services.early_warning_sweep() == 0
-        WarningNudge.objects.update(fired_at=timezone.now() - timedelta(days=8))
+        GentleNote.objects.update(fired_at=timezone.now() - timedelta(days=8))
         assert services.early_warning_sweep() == 0  # still the same pause
         assert services.early_warning_sweep(today=today() + timedelta(days=3)) == 0
 
@@ -196,17 +184,17 @@ class TestTheSweepForPausedCheckIns:
         watch(pat, "checkins_stopping")
         earlier_checkins(pat, *range(19, 26))
         assert services.early_warning_sweep(today=days_ago(15)) == 1  # the first pause, noted 15 days ago
-        WarningNudge.objects.update(fired_at=timezone.now() - timedelta(days=15))
+        GentleNote.objects.update(fired_at=timezone.now() - timedelta(days=15))
         earlier_checkins(pat, *range(5, 15))  # came back, then paused again
         assert services.early_warning_sweep() == 1
-        assert WarningNudge.objects.order_by("fired_at").last().explanation["facts"]["last_checkin"] == (
+        assert GentleNote.objects.order_by("fired_at").last().explanation["facts"]["last_checkin"] == (
             days_ago(5).isoformat())
 
     def test_saving_a_check_in_never_raises_the_pause_note(self, pat):
         watch(pat, "checkins_stopping")
         earlier_checkins(pat, *range(10, 20))
         services.daily_checkin_save(person=pat, day=days_ago(8), answers={"mood": 3})
-        assert not WarningNudge.objects.exists()
+        assert not GentleNote.objects.exists()
 
 
 class TestPlanPages:
@@ -330,9 +318,9 @@ class TestTheGentleNote:
         lonely_week(pat)
         response = pat_client.post(reverse("checkins:daily"), {"lonely": "yes"}, follow=True)
         page = response.content.decode()
-        nudge = WarningNudge.objects.get()
+        gentle_note = GentleNote.objects.get()
         assert "<strong>A gentle note:</strong> feeling lonely on most days" in page
-        assert reverse("warning_signs:note", args=[nudge.pk]) in page
+        assert reverse("warning_signs:note", args=[gentle_note.pk]) in page
 
     def test_the_note_shows_the_answers_and_my_own_plan_and_is_then_set_aside(self, pat_client, pat, sam,
                                                                               early_warning_grant):
@@ -343,8 +331,8 @@ class TestTheGentleNote:
         services.trigger_add(person=pat, trigger="Payday", what_helps="Pay the bills first")
         lonely_week(pat)
         services.daily_checkin_save(person=pat, day=today(), answers={"lonely": "yes"})
-        nudge = WarningNudge.objects.get()
-        page = pat_client.get(reverse("warning_signs:note", args=[nudge.pk])).content.decode()
+        gentle_note = GentleNote.objects.get()
+        page = pat_client.get(reverse("warning_signs:note", args=[gentle_note.pk])).content.decode()
         assert page.count("<h1") == 1 and "A gentle note: feeling lonely on most days" in page
         assert "4 of the last 6 days" in page
         assert f"{days_ago(3):%A} {days_ago(3).day} {days_ago(3):%B}</time>: lonely, yes" in page
@@ -353,21 +341,22 @@ class TestTheGentleNote:
             assert own_words in page
         assert "Going to the old bar" not in page  # the plan for this stage, not every stage
         assert "Sam was told only that a sign was noticed" in page
-        nudge.refresh_from_db()
-        assert nudge.seen_at is not None
+        gentle_note.refresh_from_db()
+        assert gentle_note.seen_at is not None
         assert "gentle-note" not in pat_client.get(reverse("plans:plan")).content.decode()
-        assert Notification.objects.get(recipient=pat, kind="early_warning").read_at is not None
+        told = Notification.objects.get(recipient=pat, kind="early_warning")
+        assert told.read_at is not None and gentle_note.notification == told  # by reference, not by its link
 
     def test_not_now_sets_the_note_aside_and_returns(self, pat_client, pat):
-        nudge = WarningNudge.objects.create(person=pat, rule="no_contact", explanation={"summary": "s", "answers": []})
-        response = pat_client.post(reverse("warning_signs:note_not_now", args=[nudge.pk]), {"next": "/plan/"})
+        gentle_note = GentleNote.objects.create(person=pat, rule="no_contact", explanation={"summary": "s", "answers": []})
+        response = pat_client.post(reverse("warning_signs:note_not_now", args=[gentle_note.pk]), {"next": "/plan/"})
         assert response.url == "/plan/"
-        nudge.refresh_from_db()
-        assert nudge.seen_at is not None
+        gentle_note.refresh_from_db()
+        assert gentle_note.seen_at is not None
 
     def test_not_now_never_sends_anyone_to_another_site(self, pat_client, pat):
-        nudge = WarningNudge.objects.create(person=pat, rule="no_contact", explanation={})
-        response = pat_client.post(reverse("warning_signs:note_not_now", args=[nudge.pk]),
+        gentle_note = GentleNote.objects.create(person=pat, rule="no_contact", explanation={})
+        response = pat_client.post(reverse("warning_signs:note_not_now", args=[gentle_note.pk]),
                                    {"next": "https://elsewhere.example/"})
         assert response.url == reverse("warning_signs:plan")
 
@@ -377,25 +366,25 @@ class TestOnlyThePersonSeesTheirPlan:
     def pats_things(self, pat):
         sign = services.warning_sign_add(person=pat, stage="emotional", sign="Skipping meals")
         trigger = services.trigger_add(person=pat, trigger="Payday")
-        nudge = WarningNudge.objects.create(person=pat, rule="lonely_most_days",
+        gentle_note = GentleNote.objects.create(person=pat, rule="lonely_most_days",
                                             explanation={"summary": "You answered", "answers": []})
-        return sign, trigger, nudge
+        return sign, trigger, gentle_note
 
     @pytest.mark.parametrize("who", ["rue", "sam"])
     def test_someone_else_gets_404_for_each_of_pats_things(self, client, request, pats_things, who,
                                                            early_warning_grant):
-        sign, trigger, nudge = pats_things
+        sign, trigger, gentle_note = pats_things
         client.force_login(request.getfixturevalue(who))
-        for name, arg in [("sign_edit", sign.pk), ("trigger_edit", trigger.pk), ("note", nudge.pk)]:
+        for name, arg in [("sign_edit", sign.pk), ("trigger_edit", trigger.pk), ("note", gentle_note.pk)]:
             assert client.get(reverse(f"warning_signs:{name}", args=[arg])).status_code == 404
         for name, arg in [("sign_edit", sign.pk), ("sign_remove", sign.pk), ("trigger_edit", trigger.pk),
-                          ("trigger_remove", trigger.pk), ("note_not_now", nudge.pk)]:
+                          ("trigger_remove", trigger.pk), ("note_not_now", gentle_note.pk)]:
             assert client.post(reverse(f"warning_signs:{name}", args=[arg]), {"sign": "Mine now",
                                                                              "stage": "mental"}).status_code == 404
         assert client.post(reverse("warning_signs:watch_set", args=["no_contact"]), {"sign": sign.pk}).status_code == 302
         sign.refresh_from_db()
-        nudge.refresh_from_db()
-        assert (sign.sign, sign.watch, nudge.seen_at) == ("Skipping meals", "", None)
+        gentle_note.refresh_from_db()
+        assert (sign.sign, sign.watch, gentle_note.seen_at) == ("Skipping meals", "", None)
         assert Trigger.objects.filter(pk=trigger.pk).exists()
         their_plan = client.get(reverse("warning_signs:plan")).content.decode()
         assert "Skipping meals</strong>" not in their_plan and "Payday</strong>" not in their_plan

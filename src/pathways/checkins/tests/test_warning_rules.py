@@ -173,7 +173,7 @@ class TestCheckinsStopping:
     def test_two_quiet_days_are_not_three(self):
         assert rules.checkins_stopping(history(6, start_ago=3), TODAY) is None
 
-    def test_someone_who_rarely_checks_in_is_not_nudged(self):
+    def test_someone_who_rarely_checks_in_gets_no_gentle_note(self):
         assert rules.checkins_stopping([Day(ago(n)) for n in (4, 8, 12, 16)], TODAY) is None
 
     def test_a_check_in_with_every_item_declined_still_counts_as_checking_in(self):

@@ -1,14 +1,8 @@
-"""Circle fixtures: Sam's place in Pat's circle, and a grant of her plan."""
+"""Circle fixtures: a grant of Pat's plan to Sam (their place in her circle, `sams_membership`, is in the root
+conftest.py)."""
 import pytest
 
 from pathways.circle import services
-from pathways.circle.models import SupporterRole
-
-
-@pytest.fixture
-def sams_membership(pat, sam):
-    _, token = services.invitation_create(person=pat, role=SupporterRole.PEER_SUPPORTER, name="Sam")
-    return services.invitation_accept(token=token, supporter=sam)
 
 
 @pytest.fixture

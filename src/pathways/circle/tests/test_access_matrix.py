@@ -37,11 +37,11 @@ from pathways.checkins import services as checkins
 from pathways.checkins.models import (
     DailyCheckIn,
     EarlyWarningSetting,
+    GentleNote,
     Questionnaire,
     QuestionnaireResponse,
     RecoveryCheckIn,
     Trigger,
-    WarningNudge,
     WarningSign,
 )
 from pathways.circle import services as circle
@@ -157,14 +157,6 @@ class Scenario:
     grant: Grant  # GRANT_HOLDER's live grant
 
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
 def _account(email: str, name: str, organisation=None, role: str | None = None) -> User:
     user = User.objects.create_user(email=email, preferred_name=name, home_organisation=organisation)
     if role:
@@ -198,8 +190,8 @@ def build_scenario() -> Scenario:
     checkins.warning_sign_add(person=pat, stage="emotional", sign=f"{MARKER} keeping to myself",
                               what_i_will_do=f"{MARKER} call Jo", watch="lonely_most_days")
     checkins.trigger_add(person=pat, trigger=f"{MARKER} payday", what_helps=f"{MARKER} bills first")
-    WarningNudge.objects.create(person=pat, rule="lonely_most_days",
-                                explanation={"summary": f"{MARKER} lonely on most days", "answers": []})
+    GentleNote.objects.create(person=pat, rule="lonely_most_days",
+                              explanation={"summary": f"{MARKER} lonely on most days", "answers": []})
     # Pat practises her own listening (she is a peer mentor too): a transcript she kept, hers alone.
     mi.save_transcript(pat, f"{MARKER} mentoring session",
                        f"Counsellor: What would help this week?\nPerson: {MARKER} a walk with my sister.")
@@ -265,8 +257,8 @@ def _world(django_db_setup, django_db_blocker):
     # its own tests in pathways/people). Signing in counts as confirming it is you for the listed changes, for
     # the same reason (pathways/verification has its own tests of the re-authentication window).
     with django_db_blocker.unblock(), transaction.atomic(), override_settings(
-            PASSWORD_HASHERS=FAST_HASHERS, PATHWAYS_SESSION_IDLE_MINUTES=24 * 60,
-            PATHWAYS_LOGIN_IP_FAILURE_LIMIT=10_000, PATHWAYS_REAUTH_MINUTES=24 * 60):
+            PATHWAYS_SESSION_IDLE_MINUTES=24 * 60, PATHWAYS_LOGIN_IP_FAILURE_LIMIT=10_000,
+            PATHWAYS_REAUTH_MINUTES=24 * 60):
         scenario = build_scenario()
         clients = {role: _client_for(role, scenario) for role in ROLES}
         cookies = {role: {name: morsel.value for name, morsel in client.cookies.items()}
@@ -312,7 +304,7 @@ def pats_state(s: Scenario) -> dict:
         "reminder settings": list(ReminderSetting.objects.filter(person=pat).values_list("updated_at")),
         "warning signs": list(WarningSign.objects.filter(person=pat).values_list("pk", "stage", "sign", "watch")),
         "triggers": list(Trigger.objects.filter(person=pat).values_list("pk", "trigger", "what_helps")),
-        "warning notes": list(WarningNudge.objects.filter(person=pat).values_list("pk", "seen_at")),
+        "gentle notes": list(GentleNote.objects.filter(person=pat).values_list("pk", "seen_at")),
         "early-warning setting": list(EarlyWarningSetting.objects.filter(person=pat).values_list(
             "share_which_sign_with_supporters")),
         "saved transcripts": list(SavedTranscript.objects.filter(owner=pat).values_list("pk", "title", "text")),
@@ -405,7 +397,7 @@ def questionnaire_upload(s):
 def pats_notification(s):
     """One of Pat's notifications (she has them from the emergency accesses), made if there is none."""
     notification = Notification.objects.filter(recipient=s.pat).first() or \
-        notify(recipient=s.pat, kind="early_warning", title="A gentle nudge", link="/plan/")
+        notify(recipient=s.pat, kind="early_warning", title="A gentle note", link="/plan/")
     return {"notification_id": notification.pk}
 
 
@@ -435,7 +427,7 @@ def pats_trigger(s):
 
 
 def pats_warning_note(s):
-    return {"nudge_id": WarningNudge.objects.filter(person=s.pat).first().pk}
+    return {"note_id": GentleNote.objects.filter(person=s.pat).first().pk}
 
 
 def pats_other_session(s):

@@ -15,13 +15,6 @@ from pathways.plans.models import Goal, Step, Suggestion
 
 
 @pytest.fixture
-def pat_client(pat):
-    client = Client()
-    client.force_login(pat)
-    return client
-
-
-@pytest.fixture
 def sam_client(sam):
     client = Client()
     client.force_login(sam)

@@ -1,4 +1,5 @@
-"""The email outbox: leased, sent by the worker, retried with growing pauses, never losing a notification."""
+"""Notification emails through the one outbox (pathways.outbox): leased, sent by the worker, retried with growing
+pauses, never losing a notification."""
 import io
 import socket
 from datetime import timedelta
@@ -9,7 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from pathways.notifications import services
-from pathways.notifications.models import DeliveryStatus, EmailDelivery, Notification
+from pathways.notifications.models import Notification
+from pathways.outbox import services as outbox
+from pathways.outbox.models import OutgoingEmail, Status
 
 SECRET = "MARKER-93be private words"
 
@@ -39,8 +42,8 @@ def test_the_worker_sends_due_emails_and_marks_them_sent(pat, rue):
         services.notify(recipient=person, kind="crisis_alert", title="Alert")
     assert "stopped" in run_worker_once()
     assert sorted(message.to[0] for message in mail.outbox) == [pat.email, rue.email]
-    assert set(EmailDelivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
-    assert all(delivery.sent_at and not delivery.claimed_until for delivery in EmailDelivery.objects.all())
+    assert set(OutgoingEmail.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
+    assert all(delivery.sent_at and not delivery.claimed_until for delivery in OutgoingEmail.objects.all())
     run_worker_once()
     assert len(mail.outbox) == 2  # sent once, not again
 
@@ -63,72 +66,72 @@ def test_a_failed_send_is_retried_later_and_the_notification_stays(pat, mail_ser
     notification = services.notify(recipient=pat, kind="crisis_alert", title="Alert")
     before = timezone.now()
     run_worker_once()
-    delivery = EmailDelivery.objects.get()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == (DeliveryStatus.PENDING, 1,
+    delivery = OutgoingEmail.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (Status.PENDING, 1,
                                                                          "ConnectionRefusedError")
     assert delivery.next_attempt_at >= before + timedelta(seconds=30) and delivery.claimed_until is None
     run_worker_once()  # not due yet: nothing is tried
-    assert EmailDelivery.objects.get().attempts == 1
+    assert OutgoingEmail.objects.get().attempts == 1
     assert Notification.objects.get() == notification and notification.read_at is None
 
 
 def test_the_pause_between_tries_doubles_up_to_an_hour():
-    assert [services.retry_delay(n).total_seconds() for n in range(1, 10)] == [
+    assert [outbox.retry_delay(n).total_seconds() for n in range(1, 10)] == [
         30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
 
 
 def test_after_the_last_try_it_is_kept_as_failed_and_the_notification_is_still_there(pat, mail_server_down):
     notification = services.notify(recipient=pat, kind="crisis_alert", title="Alert")
-    for _ in range(services.MAX_ATTEMPTS):
-        EmailDelivery.objects.update(next_attempt_at=timezone.now())  # time passes
+    for _ in range(outbox.MAX_ATTEMPTS):
+        OutgoingEmail.objects.update(next_attempt_at=timezone.now())  # time passes
         run_worker_once()
-    delivery = EmailDelivery.objects.get()
-    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, services.MAX_ATTEMPTS)
+    delivery = OutgoingEmail.objects.get()
+    assert (delivery.status, delivery.attempts) == (Status.FAILED, outbox.MAX_ATTEMPTS)
     assert Notification.objects.filter(pk=notification.pk, read_at__isnull=True).exists()
-    assert services.deliveries_try_again(delivery_ids=[delivery.pk]) == 1
-    assert EmailDelivery.objects.get().status == DeliveryStatus.PENDING
+    assert outbox.emails_try_again(email_ids=[delivery.pk]) == 1
+    assert OutgoingEmail.objects.get().status == Status.PENDING
 
 
 def test_the_mail_server_coming_back_delivers_the_waiting_email(pat, settings, mail_server_down):
     services.notify(recipient=pat, kind="crisis_alert", title="Alert")
     run_worker_once()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    EmailDelivery.objects.update(next_attempt_at=timezone.now())
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())
     run_worker_once()
-    assert EmailDelivery.objects.get().status == DeliveryStatus.SENT and len(mail.outbox) == 1
+    assert OutgoingEmail.objects.get().status == Status.SENT and len(mail.outbox) == 1
 
 
 class TestLeases:
     def test_a_claimed_delivery_is_not_claimed_again_while_the_lease_runs(self, pat):
         services.notify(recipient=pat, kind="crisis_alert", title="Alert")
-        first = services.delivery_claim(worker="one")
+        first = outbox.email_claim(worker="one")
         assert first is not None and first.claimed_by == "one"
-        assert services.delivery_claim(worker="two") is None
+        assert outbox.email_claim(worker="two") is None
 
     def test_an_expired_lease_makes_it_claimable_again(self, pat):
         """A worker that died mid-send never reports back; after its lease another worker sends the email."""
         services.notify(recipient=pat, kind="crisis_alert", title="Alert")
-        services.delivery_claim(worker="killed", lease=timedelta(seconds=60))
+        outbox.email_claim(worker="killed", lease=timedelta(seconds=60))
         later = timezone.now() + timedelta(seconds=61)
-        again = services.delivery_claim(worker="restarted", now=later)
+        again = outbox.email_claim(worker="restarted", now=later)
         assert again is not None and (again.claimed_by, again.attempts, again.last_error) == (
             "restarted", 2, "Interrupted")
-        assert services.delivery_send(delivery=again).sent
-        assert EmailDelivery.objects.get().status == DeliveryStatus.SENT and len(mail.outbox) == 1
+        assert outbox.email_send(email=again).sent
+        assert OutgoingEmail.objects.get().status == Status.SENT and len(mail.outbox) == 1
 
     def test_a_late_failure_does_not_undo_another_workers_claim(self, pat, mail_server_down):
         services.notify(recipient=pat, kind="crisis_alert", title="Alert")
-        slow = services.delivery_claim(worker="slow", lease=timedelta(seconds=1))
-        services.delivery_claim(worker="fresh", now=timezone.now() + timedelta(seconds=2))
-        services.delivery_send(delivery=slow)
-        assert EmailDelivery.objects.get().claimed_by == "fresh"
+        slow = outbox.email_claim(worker="slow", lease=timedelta(seconds=1))
+        outbox.email_claim(worker="fresh", now=timezone.now() + timedelta(seconds=2))
+        outbox.email_send(email=slow)
+        assert OutgoingEmail.objects.get().claimed_by == "fresh"
 
     def test_a_delivery_that_keeps_killing_workers_is_given_up(self, pat):
         services.notify(recipient=pat, kind="crisis_alert", title="Alert")
         now = timezone.now()
-        for n in range(services.MAX_ATTEMPTS):
-            assert services.delivery_claim(worker=f"w{n}", now=now + timedelta(minutes=5 * n)) is not None
-        assert services.delivery_claim(worker="last", now=now + timedelta(hours=2)) is None
-        delivery = EmailDelivery.objects.get()
-        assert (delivery.status, delivery.last_error) == (DeliveryStatus.FAILED, "Interrupted")
+        for n in range(outbox.MAX_ATTEMPTS):
+            assert outbox.email_claim(worker=f"w{n}", now=now + timedelta(minutes=5 * n)) is not None
+        assert outbox.email_claim(worker="last", now=now + timedelta(hours=2)) is None
+        delivery = OutgoingEmail.objects.get()
+        assert (delivery.status, delivery.last_error) == (Status.FAILED, "Interrupted")
         assert Notification.objects.exists()

@@ -2,25 +2,27 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from pathways.notifications import selectors, services
-from pathways.notifications.models import DeliveryStatus, EmailDelivery, Kind, Notification
+from pathways.notifications.models import Kind, Notification
+from pathways.outbox.models import OutgoingEmail, Status
 
 
 def test_it_creates_the_notification_and_an_email_due_now(pat):
     notification = services.notify(recipient=pat, kind="crisis_alert_sent", title="Sam was told", body="Because…",
                                    link="/circle/")
-    delivery = EmailDelivery.objects.get(notification=notification)
+    delivery = OutgoingEmail.objects.get(kind=services.EMAIL_KIND, reference=notification.pk)
     assert (notification.recipient, notification.kind, notification.read_at) == (pat, "crisis_alert_sent", None)
-    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 0)
-    assert delivery.next_attempt_at <= notification.created_at
+    assert (delivery.status, delivery.attempts, delivery.person, delivery.to) == (Status.PENDING, 0, pat, pat.email)
+    assert delivery.next_attempt_at <= timezone.now()
 
 
 def test_both_rows_roll_back_together(pat):
     with pytest.raises(RuntimeError), transaction.atomic():
         services.notify(recipient=pat, kind="emergency_access", title="Someone opened your record")
         raise RuntimeError("the caller's transaction fails after notify")
-    assert not Notification.objects.exists() and not EmailDelivery.objects.exists()
+    assert not Notification.objects.exists() and not OutgoingEmail.objects.exists()
 
 
 def test_a_bad_notification_stores_nothing(pat):
@@ -28,7 +30,7 @@ def test_a_bad_notification_stores_nothing(pat):
         services.notify(recipient=pat, kind="crisis_alert", title="x", link="https://elsewhere.example/")
     with pytest.raises(ValidationError):
         services.notify(recipient=pat, kind="newsletter", title="Not a kind we have")
-    assert not Notification.objects.exists() and not EmailDelivery.objects.exists()
+    assert not Notification.objects.exists() and not OutgoingEmail.objects.exists()
 
 
 @pytest.mark.parametrize("link", ["//elsewhere.example/", "http://elsewhere.example/", "plan/", "/\\elsewhere"])
@@ -45,12 +47,12 @@ def test_no_email_when_the_caller_or_the_person_says_so(pat):
     services.reminder_settings_update(person=pat, email_on=False)
     services.notify(recipient=pat, kind="crisis_alert", title="All email off")
     assert Notification.objects.filter(recipient=pat).count() == 4
-    assert [d.notification.title for d in EmailDelivery.objects.all()] == ["Not muted"]
+    assert [Notification.objects.get(pk=d.reference).title for d in OutgoingEmail.objects.all()] == ["Not muted"]
 
 
 def test_a_reminder_the_person_turned_off_is_not_created(pat):
     services.reminder_settings_update(person=pat, early_warning_on=False)
-    assert services.notify(recipient=pat, kind=Kind.EARLY_WARNING, title="A nudge") is None
+    assert services.notify(recipient=pat, kind=Kind.EARLY_WARNING, title="A gentle note") is None
     assert services.notify(recipient=pat, kind=Kind.CHECKIN_REMINDER, title="Check in?") is None  # off by default
     assert not Notification.objects.exists()
 

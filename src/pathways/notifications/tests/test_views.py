@@ -7,12 +7,6 @@ from pathways.notifications import services
 from pathways.notifications.models import Notification, ReminderSetting
 
 
-@pytest.fixture
-def pat_client(client, pat):
-    client.force_login(pat)
-    return client
-
-
 def test_the_list_shows_the_persons_notifications_and_the_header_counts_unread(pat_client, pat, rue):
     services.notify(recipient=pat, kind="crisis_alert_sent", title="Sam was told you asked for support")
     services.notify(recipient=rue, kind="crisis_alert", title="Rue's own alert")

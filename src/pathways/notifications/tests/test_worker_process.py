@@ -103,9 +103,8 @@ class Site:
 
     def deliveries(self) -> list[tuple]:
         return self.query("SELECT u.email, d.status, d.attempts, d.last_error, d.claimed_until "
-                          "FROM notifications_emaildelivery d JOIN notifications_notification n "
-                          "ON n.id = d.notification_id JOIN people_user u ON u.id = n.recipient_id "
-                          "ORDER BY u.email")
+                          "FROM outbox_outgoingemail d JOIN people_user u ON u.id = d.person_id "
+                          "WHERE d.kind = 'notification' ORDER BY u.email")
 
     def notification_count(self) -> int:
         return self.query("SELECT COUNT(*) FROM notifications_notification")[0][0]

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from conftest import PASSWORD
-from pathways.people.account_mail import account_emails_send
+from pathways.outbox.tests.helpers import send_queued_mail
 from pathways.people.lockout import client_ip, username_of
 
 WRONG = "not the password at all"
@@ -149,7 +149,7 @@ def test_password_reset_answers_the_same_and_emails_only_a_known_address(client,
     assert without_tokens(client.get(known["Location"]).content) == \
         without_tokens(client.get(unknown["Location"]).content)
     assert mail.outbox == []  # the request only queues; the worker looks the address up
-    account_emails_send()
+    send_queued_mail()
     assert [message.to for message in mail.outbox] == [["pat@example.org"]]
 
 
@@ -193,7 +193,7 @@ def test_changing_a_password_explains_a_weak_one(client, pat, password, message)
 
 def test_a_reset_password_must_not_be_weak_either(client, pat):
     client.post(reverse("password_reset"), {"email": "pat@example.org"})
-    account_emails_send()
+    send_queued_mail()
     link = re.search(r"https?://[^/]+(/account/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]
     response = client.post(form_url, {"new_password1": "password1", "new_password2": "password1"})

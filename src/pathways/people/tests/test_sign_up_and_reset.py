@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD
+from pathways.outbox.models import OutgoingEmail, Status
+from pathways.outbox.services import emails_sweep
+from pathways.outbox.tests.helpers import send_queued_mail
 from pathways.people import account_mail
-from pathways.people.account_mail import account_emails_send, account_mail_sweep
-from pathways.people.models import AccountEmail, AccountEmailStatus, PendingSignUp, User
+from pathways.people.account_mail import sign_ups_sweep
+from pathways.people.models import PendingSignUp, User
 
 NEW = {"email": "morgan@example.org", "password": "lantern harbour meadow", "preferred_name": "Mo",
        "pronouns": "they/them", "name": "Morgan Example"}
@@ -44,12 +47,12 @@ def test_sign_up_answers_the_same_for_a_taken_and_a_new_address(client, pat):
     assert taken == new
     assert taken[1] == reverse("people:sign_up_sent") and "Check your email" in taken[3]
     assert mail.outbox == []  # nothing is looked up or sent in the request
-    assert PendingSignUp.objects.count() == AccountEmail.objects.count() == 2  # the same rows either way
+    assert PendingSignUp.objects.count() == OutgoingEmail.objects.count() == 2  # the same rows either way
 
 
 def test_a_taken_address_gets_a_notice_with_links_to_log_in_or_reset_and_nothing_is_kept(client, pat):
     sign_up(client, email="pat@example.org", preferred_name="Someone Else")
-    assert account_emails_send() == 1
+    assert send_queued_mail() == 1
     (notice,) = mail.outbox
     assert notice.to == ["pat@example.org"] and "already has an account" in notice.body
     assert reverse("login") in notice.body and reverse("password_reset") in notice.body
@@ -60,7 +63,7 @@ def test_a_taken_address_gets_a_notice_with_links_to_log_in_or_reset_and_nothing
 
 def test_a_new_address_gets_a_single_use_link_that_creates_the_account_as_typed(client, db):
     sign_up(client)
-    account_emails_send()
+    send_queued_mail()
     body = mail.outbox[-1].body
     assert mail.outbox[-1].to == ["morgan@example.org"]
     # The link's random token can hold any two letters ("Mo" among them), so only the words around it are read.
@@ -89,7 +92,7 @@ def test_a_new_address_gets_a_single_use_link_that_creates_the_account_as_typed(
 
 def test_a_sign_up_link_expires(client, db):
     sign_up(client)
-    account_emails_send()
+    send_queued_mail()
     link = emailed_link(r"/signup/confirm/\S+/")
     PendingSignUp.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     response = client.post(link)
@@ -99,7 +102,7 @@ def test_a_sign_up_link_expires(client, db):
 
 def test_a_link_for_an_address_that_got_an_account_meanwhile_does_not_make_a_second(client, pat):
     sign_up(client, email="kit@example.org")
-    account_emails_send()
+    send_queued_mail()
     link = emailed_link(r"/signup/confirm/\S+/")
     User.objects.create_user(email="kit@example.org", password=PASSWORD)
     assert client.post(link).status_code == 404
@@ -115,39 +118,40 @@ def test_the_worker_command_sends_the_queued_sign_up_email(client, db):
     sign_up(client)
     call_command("run_worker", "--once", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 1 and "/signup/confirm/" in mail.outbox[0].body
-    assert AccountEmail.objects.get().status == AccountEmailStatus.SENT
+    assert OutgoingEmail.objects.get().status == Status.SENT
 
 
 def test_expired_sign_ups_and_old_outbox_rows_are_swept(client, db):
     sign_up(client)
     sign_up(client, email="kit@example.org")
-    account_emails_send()
+    send_queued_mail()
     later = timezone.now() + timedelta(hours=24, seconds=1)
-    assert account_mail_sweep(now=later) >= 2
-    assert not PendingSignUp.objects.exists() and not AccountEmail.objects.exists()
+    assert sign_ups_sweep(now=later) + emails_sweep(now=later) >= 2
+    assert not PendingSignUp.objects.exists() and not OutgoingEmail.objects.exists()
 
 
 def test_a_fresh_sign_up_survives_the_sweep(client, db):
     sign_up(client)
-    account_mail_sweep()
-    assert PendingSignUp.objects.count() == AccountEmail.objects.count() == 1
+    sign_ups_sweep()
+    emails_sweep()
+    assert PendingSignUp.objects.count() == OutgoingEmail.objects.count() == 1
 
 
 def test_password_reset_answers_the_same_for_a_known_and_an_unknown_address(client, pat):
     known = answer(client, reset(client, "pat@example.org"))
     unknown = answer(client, reset(client, "nobody@example.org"))
     assert known == unknown and known[1] == reverse("password_reset_done")
-    assert mail.outbox == [] and AccountEmail.objects.count() == 2  # the same row either way
-    account_emails_send()
+    assert mail.outbox == [] and OutgoingEmail.objects.count() == 2  # the same row either way
+    send_queued_mail()
     assert [m.to for m in mail.outbox] == [["pat@example.org"]]
-    assert set(AccountEmail.objects.values_list("email", "status")) == {
-        ("pat@example.org", AccountEmailStatus.SENT), ("nobody@example.org", AccountEmailStatus.SKIPPED)}
+    assert set(OutgoingEmail.objects.values_list("to", "status")) == {
+        ("pat@example.org", Status.SENT), ("nobody@example.org", Status.SKIPPED)}
 
 
 def test_password_reset_is_limited_per_address_without_saying_so(client, pat):
     answers = [answer(client, reset(client, "pat@example.org", ip=f"10.0.1.{n}")) for n in range(5)]
     assert all(a == answers[0] for a in answers)
-    account_emails_send()
+    send_queued_mail()
     assert len(mail.outbox) == account_mail.LIMIT_PER_ADDRESS == 3
 
 
@@ -156,10 +160,10 @@ def test_password_reset_is_limited_per_ip_address_without_saying_so(client, pat)
         reset(client, f"someone{n}@example.org", ip="10.0.2.1")
     limited = answer(client, reset(client, "pat@example.org", ip="10.0.2.1"))
     assert limited == answer(client, reset(client, "other@example.org", ip="10.0.2.2"))
-    account_emails_send()
+    send_queued_mail()
     assert mail.outbox == []  # Pat's request was over the limit; the others have no account
     assert reset(client, "pat@example.org", ip="10.0.2.3").status_code == 302
-    account_emails_send()
+    send_queued_mail()
     assert len(mail.outbox) == 1
 
 
@@ -167,7 +171,7 @@ def test_sign_up_is_limited_per_address_without_saying_so(client, db):
     answers = [answer(client, sign_up(client, ip=f"10.0.3.{n}")) for n in range(5)]
     assert all(a == answers[0] for a in answers)
     assert PendingSignUp.objects.count() == 3  # nothing kept of the requests over the limit
-    account_emails_send()
+    send_queued_mail()
     assert len(mail.outbox) == 3
 
 
@@ -178,13 +182,13 @@ def test_a_failed_send_is_retried_later_with_a_fresh_link(client, db, settings):
         closed_port = probe.getsockname()[1]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
-    account_emails_send()
-    row = AccountEmail.objects.get()
-    assert (row.status, row.last_error) == (AccountEmailStatus.PENDING, "ConnectionRefusedError")
+    send_queued_mail()
+    row = OutgoingEmail.objects.get()
+    assert (row.status, row.last_error) == (Status.PENDING, "ConnectionRefusedError")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    AccountEmail.objects.update(next_attempt_at=timezone.now())
-    account_emails_send()
-    assert len(mail.outbox) == 1 and AccountEmail.objects.get().status == AccountEmailStatus.SENT
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())
+    send_queued_mail()
+    assert len(mail.outbox) == 1 and OutgoingEmail.objects.get().status == Status.SENT
     assert client.post(emailed_link(r"/signup/confirm/\S+/")).status_code == 302
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from conftest import PASSWORD
 from pathways.notifications.models import Notification
 from pathways.notifications.services import notify
+from pathways.outbox.tests.helpers import send_queued_mail
 from pathways.people import services
-from pathways.people.account_mail import account_emails_send
 from pathways.people.models import Membership, Organisation, PendingSignUp, PersonProfile, Role, User
 from pathways.people.time_zones import time_zone_expression, time_zone_name_of, time_zone_of, zone_info
 
@@ -22,10 +22,8 @@ AFTERNOON_UTC = dt.datetime(2030, 1, 15, 15, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def site_clock_and_fast_passwords(settings):
+def site_clock(settings):
     settings.TIME_ZONE = "UTC"
-    # Accounts are made in most tests here; Argon2 is slow on purpose, and passwords are not the subject.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def set_zone(account, name: str) -> None:
@@ -165,7 +163,7 @@ def sign_up(client, **overrides):
 
 
 def finish_signing_up(client) -> User:
-    account_emails_send()
+    send_queued_mail()
     link = re.search(r"https?://[^/]+(/signup/confirm/\S+/)", mail.outbox[-1].body).group(1)
     client.post(link)
     return User.objects.get(email="morgan@example.org")

@@ -5,7 +5,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from pathways.circle.policy import Action
+from pathways.circle.policy import Access
 from pathways.plans import selectors, services
 from pathways.plans.models import Dimension, GoalStatus
 
@@ -40,7 +40,7 @@ def test_a_deactivated_account_sees_nothing_even_of_its_own(pat):
 def test_another_persons_goal_and_step_answer_404_like_a_missing_one(pat, rue):
     goal = services.goal_create(plan=pat.plan, actor=pat, dimension="health", title="Rest", first_steps=["Nap"])
     step = goal.steps.get()
-    for action in (Action.VIEW, Action.WRITE):
+    for action in (Access.VIEW, Access.WRITE):
         with pytest.raises(Http404):
             selectors.goal_get(goal_id=goal.pk, viewer=rue, action=action)
         with pytest.raises(Http404):

@@ -189,3 +189,20 @@ def test_a_goal_title_is_the_only_required_field(pat, plan):
     with pytest.raises(ValidationError) as error:
         services.goal_create(plan=plan, actor=pat, dimension="health", title="")
     assert list(error.value.message_dict) == ["title"]
+
+
+def test_history_names_who_suggested_a_change_by_reference_not_in_its_text(pat, sam, plan):
+    """The entry refers to the suggestion; the name shown follows the suggestion (and its author's deletion)."""
+    from pathways.plans.models import Suggestion
+
+    taken = services.suggestion_create(plan=plan, author=sam, kind="goal", text="Walk on Sundays", dimension="health")
+    left = services.suggestion_create(plan=plan, author=sam, kind="goal", text="Join a choir", dimension="community")
+    services.suggestion_accept(suggestion=taken, actor=pat, text="Walk on Sunday mornings")
+    services.suggestion_decline(suggestion=left, actor=pat)
+    accepted, declined = PlanChange.objects.filter(plan=plan, suggestion__isnull=False).order_by("at", "pk")
+    assert sam.name not in accepted.summary and sam.name not in declined.summary
+    assert accepted.described == f"Accepted a goal: Walk on Sunday mornings (suggested by {sam.name})"
+    assert declined.described == f"Declined a goal: Join a choir (suggested by {sam.name})"
+    Suggestion.objects.filter(author=sam).update(author_name="someone who has left Pathways")
+    accepted.refresh_from_db()
+    assert accepted.described.endswith("(suggested by someone who has left Pathways)")

@@ -9,12 +9,6 @@ from pathways.plans.models import Goal, PlanChange, Step, StepStatus, Win
 
 
 @pytest.fixture
-def pat_client(client, pat):
-    client.force_login(pat)
-    return client
-
-
-@pytest.fixture
 def pats_goal(pat):
     return services.goal_create(plan=pat.plan, actor=pat, dimension="health", title="Sleep better",
                                 first_steps=["Phone out of the bedroom"])

@@ -12,28 +12,25 @@ from django.utils import timezone
 
 from conftest import PASSWORD
 from pathways.checkins import services as checkins
-from pathways.checkins.models import Questionnaire, WarningNudge
+from pathways.checkins.models import GentleNote, Questionnaire
 from pathways.circle import access_log
 from pathways.circle import services as circle
-from pathways.circle.models import AccessLogEntry, Category, CircleMember, Grant, SupporterRole
-from pathways.circle.policy import Action, permits
+from pathways.circle.models import AccessLogEntry, Category, Change, CircleMember, Grant, SupporterRole
+from pathways.circle.personal_data import SUPPORTER_DELETED
+from pathways.circle.policy import Access, permits_and_log
+from pathways.lib.personal_data import DELETED_ACCOUNT, FORMER_MEMBER
 from pathways.mi.web import services as mi
 from pathways.notifications.models import Notification
 from pathways.notifications.services import notify, reminder_settings_update
-from pathways.people import deletion, export
 from pathways.people import services as people
-from pathways.people.forms import DELETE_CONFIRMATION
 from pathways.people.models import Membership, Organisation, Role, User
 from pathways.plans import services as plans
 from pathways.plans.models import Pathway, PlanChange, Suggestion
+from pathways.records import deletion, export
+from pathways.records.forms import DELETE_CONFIRMATION
 from pathways.safety import services as safety
 
 TRICKY = 'She said "no" </script><script>alert(1)</script> & \'left\' \\ é'
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def seed(email: str, marker: str, *, supporter: User) -> User:
@@ -73,16 +70,16 @@ def seed(email: str, marker: str, *, supporter: User) -> User:
                               what_i_will_do=f"{marker}-will-do", watch="lonely_most_days")
     checkins.trigger_add(person=person, trigger=f"{marker}-trigger", what_helps=f"{marker}-helps")
     checkins.early_warning_setting_update(person=person, share_which_sign_with_supporters=True)
-    WarningNudge.objects.create(person=person, rule="lonely_most_days",
-                                explanation={"summary": f"{marker}-nudge", "answers": []},
-                                supporters_told=[supporter.display_name])
+    GentleNote.objects.create(person=person, rule="lonely_most_days",
+                              explanation={"summary": f"{marker}-gentle-note", "answers": []},
+                              supporters_told=[supporter.display_name])
     safety.safety_plan_save(person=person, reasons_for_living=f"{marker}-reasons")
     safety.crisis_alert_raise(person=person)  # tells the supporter, who holds a crisis-alerts grant
     notify(recipient=person, kind="early_warning", title=f"{marker}-notification", link="/plan/")
     reminder_settings_update(person=person, checkin_reminder_on=True,
                              checkin_reminder_time=timezone.now().time().replace(microsecond=0))
     mi.save_transcript(person, f"{marker}-transcript", f"Counsellor: How are you?\nPerson: {marker}-said.")
-    permits(supporter, person, Category.PLAN, Action.VIEW)  # a read by the supporter: one access-log entry
+    permits_and_log(supporter, person, Category.PLAN, Access.VIEW)  # a read by the supporter: one access-log entry
     return person
 
 
@@ -112,10 +109,10 @@ def test_the_export_holds_every_part_of_the_persons_data_and_nothing_of_anyone_e
         f'attachment; filename="pathways-my-data-{timezone.localdate().isoformat()}.json"')
     assert "no-store" in response["Cache-Control"]
     data = json.loads(text)
-    assert data["format"] == {"name": "pathways-my-data", "version": 1, "exported_at": data["format"]["exported_at"]}
+    assert data["format"] == {"name": "pathways-my-data", "version": 2, "exported_at": data["format"]["exported_at"]}
     for part in ("preferred", "name", "culture", "what-helps", "meaning", "pathway", "strength", "goal", "why",
                  "step", "win", "suggestion", "invited", "relationship", "signature", "old-signature",
-                 "open-invitation", "note", "what", "learned", "sign", "will-do", "trigger", "helps", "nudge",
+                 "open-invitation", "note", "what", "learned", "sign", "will-do", "trigger", "helps", "gentle-note",
                  "reasons", "notification", "transcript", "said"):
         assert f"PATMARK-{part}" in text, part
     assert "pat@example.org" in text
@@ -224,7 +221,7 @@ def test_deleting_the_account_removes_every_trace_but_the_de_identified_access_l
     sam_client.force_login(sam)
     assert "PATMARK-preferred" in sam_client.get(reverse("reports:caseload")).content.decode()
     assert any("PATMARK" in n.title for n in Notification.objects.filter(recipient=sam))
-    notify(recipient=sam, kind="early_warning", title=f"A sign was noticed for {pat.display_name}",
+    notify(recipient=sam, about=pat, kind="early_warning", title=f"A sign was noticed for {pat.display_name}",
            body=f"{pat.display_name}'s check-ins matched one of the early signs in their own plan.")
     rue_before = json.loads(export.my_data_json(user=rue))
     log_entries_before = AccessLogEntry.objects.filter(person_ref=pat_id).count()
@@ -296,35 +293,39 @@ def test_a_supporters_deletion_takes_their_name_out_of_the_persons_record(world,
         for pk, name in AccessLogEntry.objects.values_list("pk", "viewer_name") if name == "Sam Rivera"
     )
     assert access_log.verify() == AccessLogEntry.objects.count()
-    assert any(deletion.FORMER_MEMBER in change.summary for change in PlanChange.objects.filter(plan=pat.plan))
+    assert any(FORMER_MEMBER in change.described for change in PlanChange.objects.filter(plan=pat.plan))
     assert not Grant.objects.filter(person=pat, revoked_at__isnull=True).exists()
 
 
 def test_pat_keeps_the_record_of_what_she_shared_with_a_supporter_who_deleted_their_account(world, sam):
     pat, _ = world
     grants_before = {g.public_id: g.revoked_at for g in Grant.objects.filter(person=pat)}
-    log_before = list(AccessLogEntry.objects.filter(person_ref=str(pat.public_id)).values())
+    log_before = list(AccessLogEntry.objects.filter(person_ref=str(pat.public_id)).order_by("sequence").values())
     deletion.account_delete(user=sam)
     grants = list(Grant.objects.filter(person=pat).order_by("signed_at"))
     assert {g.public_id for g in grants} == set(grants_before)  # none cascaded away
     live, revoked = grants
-    assert live.recipient_id is None and live.recipient_name == deletion.DELETED_ACCOUNT
-    assert live.revoked_at and live.revoked_because == deletion.SUPPORTER_DELETED and not live.is_live()
+    assert live.recipient_id is None and live.recipient_name == DELETED_ACCOUNT
+    assert live.revoked_at and live.revoked_because == SUPPORTER_DELETED and not live.is_live()
     assert revoked.revoked_at == grants_before[revoked.public_id]  # an earlier revocation keeps its own date
     assert live.items.count() == 3
     member = CircleMember.objects.get(person=pat)
     assert member.supporter_id is None and member.removed_at is not None
-    assert list(AccessLogEntry.objects.filter(person_ref=str(pat.public_id)).values()) == log_before
+    log_after = list(AccessLogEntry.objects.filter(person_ref=str(pat.public_id)).order_by("sequence").values())
+    assert log_after[:len(log_before)] == log_before  # what was logged stays as it was
+    (left,) = log_after[len(log_before):]  # and one change is added: the supporter left, what she shared ended
+    assert (left["action"], left["viewer_name"], left["allowed"]) == (Change.SUPPORTER_LEFT, DELETED_ACCOUNT, False)
+    assert access_log.verify() == AccessLogEntry.objects.count()
     # Her pages and her download still work and say what happened.
     client = Client()
     client.force_login(pat)
     page = client.get(reverse("circle:grants")).content.decode()
-    assert deletion.DELETED_ACCOUNT in page
+    assert DELETED_ACCOUNT in page
     assert client.get(reverse("circle:grant", args=[live.public_id])).status_code == 200
     assert client.get(reverse("circle:circle")).status_code == 200
     data = export.my_data(user=pat)
-    assert data["circle"]["grants"][0]["recipient"] == {"public_id": None, "name": deletion.DELETED_ACCOUNT}
-    assert data["circle"]["members"][0]["supporter"]["name"] == deletion.DELETED_ACCOUNT
+    assert data["circle"]["grants"][0]["recipient"] == {"public_id": None, "name": DELETED_ACCOUNT}
+    assert data["circle"]["members"][0]["supporter"]["name"] == DELETED_ACCOUNT
 
 
 def test_other_sessions_of_the_account_end_too(pat):
@@ -364,3 +365,4 @@ def test_a_supporter_deleted_some_other_way_ends_the_grants_too(world, sam):
     client = Client()
     client.force_login(pat)
     assert client.get(reverse("circle:circle")).status_code == 200
+

@@ -8,7 +8,7 @@ from django.template import Context, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pathways.safety.countries import COUNTRY_NAMES
+from pathways.people.countries import COUNTRY_NAMES
 from pathways.safety.phone_numbers import emergency_numbers, find_numbers, sms_href, tel_href
 from pathways.safety.templatetags.phone_links import SHIPPED_REGIONS, link_numbers, phone_links, short_numbers_for
 

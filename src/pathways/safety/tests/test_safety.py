@@ -162,7 +162,7 @@ class TestRiskAnswers:
 
     def test_each_alert_sent_is_a_disclosure_in_the_persons_access_log(self, pat, sam, lee, circle):
         services.crisis_alert_raise(person=pat)
-        entries = AccessLogEntry.objects.filter(person_ref=str(pat.public_id))
+        entries = AccessLogEntry.objects.reads().filter(person_ref=str(pat.public_id))
         assert list(entries.values_list("viewer_ref", "category", "allowed")) == [
             (str(sam.public_id), "crisis_alerts", True)]
 

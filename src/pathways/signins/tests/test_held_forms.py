@@ -14,23 +14,18 @@ from django.utils import timezone
 
 from conftest import PASSWORD, give_authenticator, totp_code
 from pathways.checkins.models import DailyCheckIn
-from pathways.notifications.management.commands.run_worker import periodic_jobs
-from pathways.people.deletion import account_delete
 from pathways.plans.models import Plan
 from pathways.plans.services import goal_create
+from pathways.records.deletion import account_delete
 from pathways.signins import services
 from pathways.signins.held_forms import GIVEN_BACK, held_forms_sweep, key_digest
 from pathways.signins.models import AccountSession, HeldForm, TimedOutSession
 from pathways.signins.receivers import SEEN_AT
+from pathways.worker.management.commands.run_worker import periodic_jobs
 
 CHECK_IN = reverse("checkins:daily")
 LOGIN = reverse("login")
 NOTE = "Rough day, HELDMARK kept going anyway"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def log_in(email, client=None, url=LOGIN) -> Client:

@@ -24,11 +24,6 @@ EDGE_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (K
 NEW_PASSWORD = "another long enough passphrase"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def log_in(email, user_agent=FIREFOX_WINDOWS, ip="203.0.113.57", password=PASSWORD) -> Client:
     """A browser that posts the real login form."""
     client = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)

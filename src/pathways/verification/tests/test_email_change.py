@@ -2,12 +2,12 @@
 import re
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from pathways.outbox.tests.helpers import send_queued_mail
 from pathways.people.models import User
 from pathways.verification import services
 from pathways.verification.models import EmailChange
@@ -16,22 +16,13 @@ EMAIL = reverse("verification:email_change")
 NEW = "pat.new@example.org"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def pat_client(pat) -> Client:
-    client = Client()
-    client.force_login(pat)
-    return client
-
-
 def ask(client, address: str, capture):
     mail.outbox.clear()
     with capture(execute=True):
-        return client.post(EMAIL, {"email": address})
+        response = client.post(EMAIL, {"email": address})
+    assert mail.outbox == []  # both emails wait in the outbox for the worker
+    send_queued_mail()
+    return response
 
 
 def link_in(message) -> str:

@@ -16,11 +16,6 @@ from pathways.verification.recent import AUTHENTICATED_AT, CARRIED_MARKER
 CONFIRM = reverse("verification:confirm")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def go_stale(client, settings) -> None:
     """Pretend the person signed in longer ago than the window (no sleeping)."""
     session = client.session

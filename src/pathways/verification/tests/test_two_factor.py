@@ -1,7 +1,6 @@
 """Two-step sign-in: setting up the app, logging in with a code or a recovery code, throttling, and who must."""
 from datetime import timedelta
 
-import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
@@ -19,11 +18,6 @@ from pathways.verification import devices, second_step
 
 TWO_FACTOR = reverse("verification:two_factor")
 LOGIN_CODE = reverse("verification:login_code")
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def let_time_pass(user) -> None:

@@ -18,7 +18,8 @@ from pathways.checkins.models import DailyCheckIn
 from pathways.circle import services as circle
 from pathways.circle.models import SupporterRole
 from pathways.notifications import services as notifications
-from pathways.notifications.models import EmailDelivery, Notification
+from pathways.notifications.models import Notification
+from pathways.outbox.models import OutgoingEmail
 from pathways.plans import services as plans
 from pathways.plans.models import Goal, Step
 from pathways.web import backup as backup_module
@@ -110,7 +111,7 @@ def test_round_trip_restores_every_row_of_every_table(live_database, pat, sam, t
     assert f"Backed up the {connection.vendor} database to {target}" in summary and " tables." in summary
     before = snapshot()
     assert before["plans_goal"] and before["checkins_dailycheckin"] and before["circle_grant"]
-    assert before["django_session"] and before["people_user"] and before["notifications_emaildelivery"]
+    assert before["django_session"] and before["people_user"] and before["outbox_outgoingemail"]
 
     # Life goes on after the backup: changes, deletions and new rows, all to be undone.
     plans.goal_update(goal=made["home"], actor=pat, title="A flat by the river")
@@ -193,11 +194,12 @@ def test_backup_of_a_busy_database_is_one_consistent_moment(live_database, pat, 
     assert written == list(range(len(written)))
     assert 30 <= len(numbers) < len(written)
     # Each notification came with its email row in the same transaction; the backup has both or neither.
-    assert busy and EmailDelivery.objects.filter(notification__in=busy).count() == len(busy)
+    assert busy and OutgoingEmail.objects.filter(kind="notification",
+                                                 reference__in=[n.pk for n in busy]).count() == len(busy)
     # Only the writer's later rows are missing.
     for table in source:
         missing = len(source[table]) - len(restored[table])
-        if table not in ("notifications_notification", "notifications_emaildelivery"):
+        if table not in ("notifications_notification", "outbox_outgoingemail"):
             assert missing == 0, table
         else:
             assert missing == len(written) - len(numbers)

@@ -5,12 +5,6 @@ from django.urls import reverse
 from pathways.plans import services as plan_services
 
 
-@pytest.fixture
-def pat_client(client, pat):
-    client.force_login(pat)
-    return client
-
-
 @pytest.mark.parametrize("url", ["/plan/", "/safety/", "/circle/access-log/disclosures.csv", "/people/progress/"])
 def test_signed_in_responses_are_never_stored(pat_client, url):
     response = pat_client.get(url)

@@ -82,13 +82,15 @@ print(json.dumps(found))
 """
 STRONG_SECRET = "kX9v-" + "q2Lr8ZtW3mNb7YcP1sHf6JdG4aKe0UoRiTlVyXwQzB5nCgM_" * 2
 FIELD_KEY = "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # a well-formed test key, not a secret
+ACCESS_LOG_KEY = "a-test-access-log-key-not-a-secret-" + "x" * 20
 
 
 def run_production(tmp_path, args, **env):
     base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "pathways.config.settings",
             "PATHWAYS_DATA_DIR": str(tmp_path), "PATHWAYS_ENV": "production",
             "PATHWAYS_SECRET_KEY": STRONG_SECRET, "PATHWAYS_ALLOWED_HOSTS": "pathways.example.org",
-            "PATHWAYS_FIELD_KEYS": FIELD_KEY}
+            "PATHWAYS_FIELD_KEYS": FIELD_KEY, "PATHWAYS_ACCESS_LOG_KEYS": ACCESS_LOG_KEY,
+            "PATHWAYS_ACCESS_LOG_CHECKPOINT": f"file:{tmp_path / 'checkpoints.txt'}"}
     merged = {key: value for key, value in {**base, **env}.items() if value is not None}
     return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=merged)
 
@@ -153,6 +155,13 @@ def test_production_refuses_to_start_without_field_encryption_keys(tmp_path):
     message = refusal(tmp_path, PATHWAYS_FIELD_KEYS=None)
     assert "PATHWAYS_FIELD_KEYS (or PATHWAYS_FIELD_KEYS_FILE) is not set" in message
     assert not (tmp_path / "field_keys").exists()  # nothing generated in production
+
+
+def test_production_refuses_to_start_without_an_access_log_key_or_checkpoint_choice(tmp_path):
+    message = refusal(tmp_path, PATHWAYS_ACCESS_LOG_KEYS=None, PATHWAYS_ACCESS_LOG_CHECKPOINT=None)
+    assert "PATHWAYS_ACCESS_LOG_KEYS (or PATHWAYS_ACCESS_LOG_KEYS_FILE) is not set" in message
+    assert "PATHWAYS_ACCESS_LOG_CHECKPOINT is not set" in message
+    assert not (tmp_path / "access_log_keys").exists()  # nothing generated in production
 
 
 def test_production_refuses_a_weak_secret_key(tmp_path):

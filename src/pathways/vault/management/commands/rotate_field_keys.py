@@ -2,7 +2,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.config.env import new_fernet_key
+from pathways.lib.env import new_fernet_key
 from pathways.vault import keys, rotation
 
 

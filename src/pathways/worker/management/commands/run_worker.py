@@ -1,4 +1,5 @@
-"""The notification worker: due check-in reminders, the early-warning sweep, and queued emails, until told to stop."""
+"""The worker: due check-in reminders, the early-warning sweep and other periodic jobs, then every email waiting in
+the one outbox (pathways.outbox), of every kind, until told to stop."""
 import logging
 import os
 import secrets
@@ -10,25 +11,29 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from pathways.notifications import services
+from pathways.outbox import services
 
-logger = logging.getLogger("pathways.notifications.worker")
+logger = logging.getLogger("pathways.worker")
 
 
 def periodic_jobs():
     """What runs every round besides sending: check-in reminders, and the early-warning look for paused check-ins."""
+    from pathways.checkins.reminders import checkin_reminders_create_due
     from pathways.checkins.services import early_warning_sweep
-    from pathways.people.account_mail import account_emails_send, account_mail_sweep
+    from pathways.circle.checkpoints import access_log_checkpoint_write
+    from pathways.circle.consent_log import endings_sweep
+    from pathways.people.account_mail import sign_ups_sweep
     from pathways.signins.held_forms import held_forms_sweep
     from pathways.signins.services import sessions_end_expired
 
-    # Account emails (sign-up, password reset) have their own small outbox; see people/account_mail.py.
-    return [services.checkin_reminders_create_due, early_warning_sweep, sessions_end_expired,
-            account_emails_send, account_mail_sweep, held_forms_sweep]
+    return [checkin_reminders_create_due, early_warning_sweep, sessions_end_expired,
+            sign_ups_sweep, services.emails_sweep, held_forms_sweep,
+            # Ended consents and emergency accesses into the access log, then its checkpoint outside the database.
+            endings_sweep, access_log_checkpoint_write]
 
 
 class Command(BaseCommand):
-    help = ("Send notification emails from the outbox, create due check-in reminders and run the early-warning sweep. "
+    help = ("Send every email waiting in the outbox, create due check-in reminders and run the early-warning sweep. "
             "Stops cleanly on SIGTERM or Ctrl-C, after finishing the email it is sending.")
 
     def add_arguments(self, parser):
@@ -75,11 +80,7 @@ class Command(BaseCommand):
                 job()
             except Exception:  # one failing job must not hold back the emails or the other jobs
                 logger.exception("notification worker: %s failed; it runs again next round", job.__qualname__)
-        while not self.stopping:
-            delivery = services.delivery_claim(worker=self.worker, lease=self.lease)
-            if delivery is None:
-                return
-            services.delivery_send(delivery=delivery)
+        services.emails_send_due(worker=self.worker, lease=self.lease, stopping=lambda: self.stopping)
 
     def pause(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds

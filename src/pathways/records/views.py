@@ -1,0 +1,65 @@
+"""The person's own record: downloading all of it, and deleting the account with everything in it."""
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pathways.people.lockout import lockout_response
+from pathways.people.selectors import organisations_only_admin_of
+from pathways.verification.recent import recent_authentication_required
+
+from . import deletion, export
+from .forms import DELETE_CONFIRMATION, AccountDeleteForm
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "records/my_data.html", {"format_version": export.FORMAT_VERSION})
+
+
+@login_required
+@require_POST
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    """The signed-in account's own data, and only ever its own (the export takes no other id)."""
+    body = export.my_data_json(user=request.user)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"pathways-my-data-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"  # never kept by a browser or proxy cache
+    return response
+
+
+@login_required
+@recent_authentication_required  # a code too, for two-step accounts; the form below asks the password as before
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None)
+    only_admin_of = organisations_only_admin_of(user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # Through authenticate(), so wrong passwords here count towards the same lockout as the login's.
+            confirmed = authenticate(request, username=request.user.email, password=form.cleaned_data["password"])
+        except PermissionDenied:
+            return lockout_response(request)
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
+        if confirmed is None or confirmed.pk != request.user.pk:
+            form.add_error("password", "That is not your current password. Nothing was deleted.")
+        else:
+            try:
+                deletion.account_delete(user=request.user)
+            except deletion.AccountDeletionRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                logout(request)
+                return redirect("account_deleted")
+    return render(request, "records/account_delete.html", {
+        "form": form, "confirmation": DELETE_CONFIRMATION, "only_admin_of": only_admin_of})
+
+
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:  # only someone signed out can have just deleted their account
+        return redirect("home")
+    return render(request, "records/account_deleted.html")
