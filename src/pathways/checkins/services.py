@@ -13,6 +13,7 @@ from pathways.circle.models import Category
 from pathways.circle.telling import supporters_tell
 from pathways.notifications.services import mark_read, notify
 from pathways.people.models import User
+from pathways.people.pronouns import words_for
 from pathways.plans.models import Dimension
 from pathways.safety.services import crisis_alert_route
 
@@ -343,11 +344,13 @@ def _tell_supporters(*, person, gentle_note: GentleNote, share_which_sign: bool)
     """Tell each supporter whose live grant covers early warning that a sign was noticed, and nothing more:
     which sign only if the person allowed it, never the answers. Returns the names of those told."""
     which = f" The sign: {warning_rules.RULES[gentle_note.rule].title.lower()}." if share_which_sign else ""
+    about = words_for(person)
     told = supporters_tell(
         person=person, category=Category.EARLY_WARNING, kind="early_warning",
-        title=f"A sign was noticed for {person.display_name}",
-        body=(f"{person.display_name}'s check-ins matched one of the early signs in their own plan, and they "
-              f"have been shown their plan.{which} You might get in touch in the way you usually do."),
+        title=f"A sign was noticed for {about.name}",
+        body=(f"{about.name}’s check-ins matched one of the early signs in {about.possessive} own plan, and "
+              f"{about.subject} {about.has} been shown {about.possessive} plan.{which} You might get in touch in "
+              "the way you usually do."),
         link=reverse("reports:caseload"))
     return [supporter.display_name for supporter in told]
 

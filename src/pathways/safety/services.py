@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from pathways.circle.models import Category
 from pathways.circle.telling import supporters_tell
+from pathways.people.pronouns import words_for
 
 from .models import RISK_RANK, CrisisAlert, LocalService, RiskLevel, SafetyPlan
 
@@ -80,11 +81,12 @@ def crisis_alert_raise(*, person, level: str = RiskLevel.SOME, source: str = "da
     The alert says only that the person may need support now; what they answered stays private.
     """
     alert = CrisisAlert.objects.create(person=person, level=level, source=source, day=day or timezone.localdate())
+    about = words_for(person)
     told = supporters_tell(
         person=person, category=Category.CRISIS_ALERTS, kind="crisis_alert",
-        title=f"{person.display_name} may need support now",
-        body=f"{person.display_name} asked to let you know when their answers in Pathways show they may be "
-             "in crisis. Please reach out to them in the way you agreed.",
+        title=f"{about.name} may need support now",
+        body=f"{about.name} asked Pathways to let you know when {about.possessive} answers show {about.subject} may "
+             f"be in crisis. Please reach out to {about.object} in the way you agreed.",
         link="/people/")
     alert.notified.set(told)
     return alert

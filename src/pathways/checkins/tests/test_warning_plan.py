@@ -120,7 +120,8 @@ class TestWhatSupportersAreTold:
     def test_a_supporter_with_the_grant_is_told_only_that_a_sign_was_noticed(self, pat, sam, early_warning_grant):
         gentle_note = self.raise_a_note(pat)
         [told] = early_warning_notes(sam)
-        assert told.title == "A sign was noticed for Pat"
+        assert told.title == "A sign was noticed for Pat" and told.about == pat
+        assert "in her own plan, and she has been shown her plan" in told.body  # Pat's own pronouns, she/her
         text = f"{told.title} {told.body}".lower()
         for private in ("lonely", "keeping to myself", "call my sister", "a hard week", "yes"):
             assert private not in text

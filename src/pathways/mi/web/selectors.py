@@ -3,10 +3,9 @@
 These are the supporter's own records, not another person's data, so there is no grant to ask about
 (services.py says why); the owner filter is the whole rule.
 """
-from django.db.models import Q
 from django.http import Http404
 
-from pathways.people.models import STAFF_ROLES, User
+from pathways.people.models import STAFF_ROLES, Membership
 
 from .models import SavedTranscript
 
@@ -23,13 +22,11 @@ def saved_transcript_get(*, public_id, viewer) -> SavedTranscript:
 
 
 def supports_people(*, viewer) -> bool:
-    """Whether the nav offers listening feedback: staff of a programme, or someone in a person's circle now.
-
-    Anyone signed in may still open the pages; this only keeps the link out of menus that have no use for it.
-    One query, as it runs on every page.
+    """Whether the nav offers listening feedback: to staff of a programme (peer supporters, professionals,
+    admins), whose work is conversations. A family member or friend in someone's circle is not offered a
+    counselling tool. Anyone signed in may still open the pages; this only keeps the link out of menus that
+    have no use for it. One query, as it runs on every page.
     """
     if not viewer.is_authenticated:
         return False
-    staff = Q(memberships__role__in=STAFF_ROLES)
-    in_a_circle = Q(supporting__isnull=False, supporting__removed_at__isnull=True)
-    return User.objects.filter(Q(pk=viewer.pk) & (staff | in_a_circle)).exists()
+    return Membership.objects.filter(user=viewer, role__in=STAFF_ROLES).exists()

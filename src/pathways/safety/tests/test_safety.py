@@ -166,6 +166,13 @@ class TestRiskAnswers:
         assert list(entries.values_list("viewer_ref", "category", "allowed")) == [
             (str(sam.public_id), "crisis_alerts", True)]
 
+    def test_the_alert_speaks_of_the_person_with_their_own_pronouns_and_says_whom_it_is_about(self, pat, sam, circle):
+        services.crisis_alert_raise(person=pat)  # Pat's pronouns are she/her
+        notification = Notification.objects.get(recipient=sam)
+        assert notification.about == pat
+        assert "when her answers show she may be in crisis" in notification.body
+        assert "reach out to her" in notification.body and "they" not in notification.body
+
     def test_the_alert_does_not_say_what_the_person_answered(self, pat, sam, circle):
         services.crisis_alert_raise(person=pat)
         notification = Notification.objects.get(recipient=sam)
