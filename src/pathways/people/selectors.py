@@ -2,7 +2,7 @@
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Membership, Organisation, Role, User
+from .models import STAFF_ROLES, Membership, Organisation, Role, User
 
 ROSTER_HEADINGS = {
     Role.PERSON: "People in the programme",
@@ -48,6 +48,12 @@ def is_person_in_recovery(user) -> bool:
     circle and safety plan. Staff accounts are not, unless they joined as a person too. The one way to ask."""
     return user is not None and user.is_authenticated and Membership.objects.filter(
         user=user, role=Role.PERSON).exists()
+
+
+def is_programme_staff(user) -> bool:
+    """Whether the account works for a programme: a peer supporter, professional or admin of an organisation."""
+    return user is not None and user.is_authenticated and Membership.objects.filter(
+        user=user, role__in=STAFF_ROLES).exists()
 
 
 def people_in_recovery():

@@ -7,7 +7,7 @@ PATHWAYS_MFA_REQUIRED_FOR_STAFF=0 turns the requirement off (two-step sign-in st
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.people.models import STAFF_ROLES, Membership
+from pathways.people.selectors import is_programme_staff
 
 
 def second_factor_required(user) -> bool:
@@ -15,7 +15,7 @@ def second_factor_required(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    if Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists():
+    if is_programme_staff(user):
         return True
     # Through the reverse relation of circle.CircleMember.supporter: verification sits below circle in the
     # floor plan, so it asks the account rather than importing circle's models.

@@ -5,7 +5,7 @@ These are the supporter's own records, not another person's data, so there is no
 """
 from django.http import Http404
 
-from pathways.people.models import STAFF_ROLES, Membership
+from pathways.people.selectors import is_programme_staff
 
 from .models import SavedTranscript
 
@@ -27,6 +27,4 @@ def supports_people(*, viewer) -> bool:
     counselling tool. Anyone signed in may still open the pages; this only keeps the link out of menus that
     have no use for it. One query, as it runs on every page.
     """
-    if not viewer.is_authenticated:
-        return False
-    return Membership.objects.filter(user=viewer, role__in=STAFF_ROLES).exists()
+    return is_programme_staff(viewer)
