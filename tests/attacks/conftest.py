@@ -118,8 +118,8 @@ def is_login_redirect(response) -> bool:
 # Forms the crawls never send: they sign out, end sessions, delete, or take apart the circle the later
 # requests need. Each has its own tests (and the access matrix) elsewhere.
 DESTRUCTIVE = {"logout", "account_delete", "password_change", "signins:end", "signins:end_others",
-               "circle:grant_revoke", "circle:member_remove", "circle:invitation_withdraw", "plans:strength_remove",
-               "warning_signs:sign_remove", "warning_signs:trigger_remove", "mi:saved_delete"}
+               "circle:grant_revoke", "circle:category_revoke", "circle:member_remove", "circle:invitation_withdraw",
+               "plans:strength_remove", "warning_signs:sign_remove", "warning_signs:trigger_remove", "mi:saved_delete"}
 
 
 def pages_for(role: str, s: matrix.Scenario) -> list[str]:

@@ -27,6 +27,10 @@ SHARED_PAGES = {
     "safety:shared_plan": {Category.SAFETY_PLAN},
     "questionnaires:shared": {Category.MEASURES},
     "questionnaires:response": {Category.MEASURES},
+    "checkins:shared_daily": {Category.CHECKINS},
+    "warning_signs:shared_plan": {Category.EARLY_WARNING},
+    # The person's page lists every part shared (crisis alerts and notes too), so any grant opens it.
+    "reports:person": set(Category),
 }
 
 

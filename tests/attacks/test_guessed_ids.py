@@ -49,8 +49,8 @@ ID_MODELS = {
 }
 # Every model with a public uuid, and who it belongs to (a grant: the supporter it names may read it).
 UUID_MODELS = {User: "pk", Grant: "recipient", CircleMember: "person", SavedTranscript: "owner",
-               AccountSession: "user"}
-STRING_ARGS = {"token", "uidb64", "rule"}
+               AccountSession: "user", CrisisAlert: "person"}
+STRING_ARGS = {"token", "uidb64", "rule", "category"}
 ID_STRIDE = 1 if os.environ.get("PATHWAYS_ATTACK_EVERY_ID") == "1" else 97
 BEYOND = (2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**30)  # past 32- and 64-bit integer columns
 RANDOM_UUIDS = 12

@@ -94,12 +94,15 @@ class DailyCheckInForm(DeclinableForm):
                                          widget=forms.Textarea(attrs={"rows": 2}))
     what_i_learned = forms.CharField(label="What I learned, or might try next time (optional)", required=False,
                                      max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    reflection_shared = forms.BooleanField(
+        label="Let supporters who see my use log read what I wrote about this lapse", required=False,
+        help_text="Left unticked, these two answers stay with you, even for people you share your use log with.")
 
     DAY_ITEMS = ("mood", "cravings", "sleep_hours", "sleep_quality", "energy")
     HALT_ITEMS = ("hungry", "angry", "lonely", "tired")
     CARE_ITEMS = ("connected", "self_care", "self_harm_thoughts", "note")
     USE_ITEMS = ("used", "what", "how_much", "not_alone", "naloxone_at_hand", "tested_supply", "doses_taken",
-                 "is_lapse", "what_was_happening", "what_i_learned")
+                 "is_lapse", "what_was_happening", "what_i_learned", "reflection_shared")
 
     def __init__(self, *args, pathways: set[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +144,7 @@ def use_items_for(pathways: set[str]) -> tuple[str, ...]:
         items += ["not_alone", "naloxone_at_hand", "tested_supply"]
     if Pathway.MEDICATION in pathways:
         items += ["doses_taken"]
-    return tuple(items) + ("is_lapse", "what_was_happening", "what_i_learned")
+    return tuple(items) + ("is_lapse", "what_was_happening", "what_i_learned", "reflection_shared")
 
 
 class RecoveryCheckInForm(DeclinableForm):
@@ -223,4 +226,5 @@ class WatchForm(forms.Form):
 class SharingForm(forms.Form):
     share_which_sign = forms.BooleanField(
         label="Tell them which sign it was", required=False,
-        help_text="For example “sleeping less than usual”. Your answers are never shared.")
+        help_text="For example “sleeping less than usual”. They can then also read this plan, without changing it. "
+                  "Your check-in answers are never shared this way.")

@@ -94,6 +94,8 @@ class UseLog(models.Model):
     is_lapse = models.BooleanField(default=False, help_text="The person counts this as a lapse on their own terms.")
     what_was_happening = EncryptedTextField(blank=True, max_length=NOTE_LENGTH)
     what_i_learned = EncryptedTextField(blank=True, max_length=NOTE_LENGTH)
+    # The two reflections above reach supporters who see the use log only when the person says so.
+    reflection_shared = models.BooleanField(default=False)
 
 
 class RecoveryCheckIn(models.Model):

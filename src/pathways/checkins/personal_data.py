@@ -5,7 +5,7 @@ from pathways.lib.personal_data import FORMER_MEMBER, holds, values
 from . import models
 
 USE_FIELDS = ("used", "what", "how_much", "not_alone", "naloxone_at_hand", "tested_supply", "doses_taken",
-              "is_lapse", "what_was_happening", "what_i_learned")
+              "is_lapse", "what_was_happening", "what_i_learned", "reflection_shared")
 
 
 def export_checkins(user) -> dict:
@@ -64,3 +64,6 @@ holds("checkins", models=["checkins.DailyCheckIn", "checkins.UseLog", "checkins.
 holds("early_warning", models=["checkins.WarningSign", "checkins.Trigger", "checkins.EarlyWarningSetting",
                                "checkins.GentleNote"],
       export=export_early_warning, forget=forget_name_in_notes_of_others)
+# A questionnaire an organisation loaded is the programme's, not anyone's data: listed only because an
+# organisation names its on-duty professional; deleting an account touches no questionnaire.
+holds("organisation_questionnaires", models=["checkins.Questionnaire"])

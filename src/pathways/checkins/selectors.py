@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from pathways.circle.policy import Access, Category, require_and_log
+from pathways.circle.policy import Access, Category, decide, log_read, require_and_log
 from pathways.plans.models import Pathway
 from pathways.plans.selectors import current_pathway_codes, plan_get
 from pathways.safety import selectors as safety
@@ -164,6 +164,33 @@ def early_warning_plan(*, person, viewer) -> EarlyWarningPlan:
         answer_hard_days=setting is None or setting.answer_hard_days,
         notes=list(GentleNote.objects.filter(person=person)[:10]),
     )
+
+
+@dataclass
+class SharedWarningPlan:
+    """What a supporter with the early-warning grant reads of the person's plan, without its controls."""
+
+    stages: list[StagePlan]  # each stage's signs (the descriptions and examples are the person's, in "I" words)
+    triggers: list[Trigger]
+    shown: bool  # false: the person chose that supporters are told only that a sign was noticed
+    emergency: object = None  # the running EmergencyAccess, when that is what opens the plan
+
+
+def shared_warning_plan(*, person, viewer) -> SharedWarningPlan:
+    """The person's signs by stage, triggers and plan for each sign, read-only; 404 without the early-warning
+    grant. The grant itself means being told a sign was noticed; the plan's words are shown only when the person
+    also chose to tell supporters which sign it was (EarlyWarningSetting), or under emergency access."""
+    decision = decide(viewer, person, Category.EARLY_WARNING, Access.VIEW)
+    log_read(viewer, person, Category.EARLY_WARNING, Access.VIEW, decision)
+    if not decision.allowed:
+        raise Http404
+    setting = EarlyWarningSetting.objects.filter(person=person).first()
+    shown = decision.emergency is not None or bool(setting and setting.share_which_sign_with_supporters)
+    signs = list(WarningSign.objects.filter(person=person)) if shown else []
+    stages = [StagePlan(stage=stage.value, label=stage.label, description="", examples=[],
+                        signs=[sign for sign in signs if sign.stage == stage.value]) for stage in Stage]
+    return SharedWarningPlan(stages=stages, triggers=list(Trigger.objects.filter(person=person)) if shown else [],
+                             shown=shown, emergency=decision.emergency)
 
 
 def warning_signs(*, person, viewer) -> list[WarningSign]:

@@ -34,7 +34,7 @@ from .recovery_items import DIMENSION_MAX, ITEM_IDS, ITEM_MAX, process_scores
 DAILY_FIELDS = ("mood", "cravings", "sleep_hours", "sleep_quality", "energy", "hungry", "angry", "lonely", "tired",
                 "connected", "self_care", "self_harm_thoughts", "note")
 USE_FIELDS = ("used", "what", "how_much", "not_alone", "naloxone_at_hand", "tested_supply", "doses_taken", "is_lapse",
-              "what_was_happening", "what_i_learned")
+              "what_was_happening", "what_i_learned", "reflection_shared")
 BACKFILL_DAYS = 30
 
 

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from pathways.circle.selectors import person_by_public_id
 from pathways.plans.selectors import current_pathway_codes, plan_get
 from pathways.signins.held_forms import form_data
 
-from . import selectors, services
+from . import days, selectors, services
 from .forms import PREFER_NOT, DailyCheckInForm, RecoveryCheckInForm
 
 
@@ -95,3 +96,14 @@ def recovery(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Saved. Your progress page shows how things are moving.")
         return redirect("reports:progress")
     return render(request, "checkins/recovery.html", {"form": form})
+
+
+@login_required
+def shared_daily(request: HttpRequest, person_id) -> HttpResponse:
+    """The last four weeks of check-ins, day by day, for a supporter with the check-ins grant. The person has
+    their own progress page and check-in form."""
+    person = person_by_public_id(public_id=person_id)
+    if person.pk == request.user.pk:
+        return redirect("reports:progress")
+    return render(request, "checkins/daily_shared.html", {
+        "person": person, "found": days.day_by_day(person=person, viewer=request.user)})

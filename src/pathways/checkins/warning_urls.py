@@ -19,4 +19,6 @@ urlpatterns = [
     path("hard-days/", views.hard_days, name="hard_days"),
     path("notes/<int:note_id>/", views.note, name="note"),
     path("notes/<int:note_id>/not-now/", views.note_not_now, name="note_not_now"),
+    # What a supporter with the early-warning grant reads of someone's plan.
+    path("of/<uuid:person_id>/", views.shared_plan, name="shared_plan"),
 ]

@@ -1,6 +1,7 @@
 """Early-warning pages: the person's own plan by stage, their triggers, what check-ins watch for, and gentle notes.
 
-Thin: parse, call one selector or service, render or redirect. Every page here is the person's alone.
+Thin: parse, call one selector or service, render or redirect. Every page here is the person's alone, except
+the read-only plan for supporters with the early-warning grant (`shared_plan`).
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pathways.circle.selectors import person_by_public_id
 from pathways.lib.redirects import path_on_this_site
 from pathways.signins.held_forms import form_data
 
@@ -160,7 +162,8 @@ def sharing(request: HttpRequest) -> HttpResponse:
     form = SharingForm(request.POST)
     share = form.is_valid() and form.cleaned_data["share_which_sign"]
     services.early_warning_setting_update(person=request.user, share_which_sign_with_supporters=share)
-    messages.success(request, "Saved. Supporters with your early-warning grant will be told which sign was noticed."
+    messages.success(request, "Saved. Supporters with your early-warning grant will be told which sign was noticed, "
+                              "and can read this plan."
                      if share else "Saved. Supporters with your early-warning grant will be told only that a sign "
                                    "was noticed.")
     return redirect(_plan_url("sharing"))
@@ -191,3 +194,13 @@ def note_not_now(request: HttpRequest, note_id: int) -> HttpResponse:
     services.gentle_note_seen(gentle_note=gentle_note)
     target = path_on_this_site(request, request.POST.get("next"))
     return HttpResponseRedirect(target) if target else redirect(_plan_url())
+
+
+@login_required
+def shared_plan(request: HttpRequest, person_id) -> HttpResponse:
+    """The plan as a supporter reads it: no examples, no changes. The person goes to their own."""
+    person = person_by_public_id(public_id=person_id)
+    if person.pk == request.user.pk:
+        return redirect("warning_signs:plan")
+    return render(request, "checkins/warning_plan_shared.html", {
+        "person": person, "plan": selectors.shared_warning_plan(person=person, viewer=request.user)})

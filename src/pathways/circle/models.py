@@ -2,6 +2,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -20,6 +21,8 @@ class Category(models.TextChoices):
     NOTES = "notes", "notes about our sessions"
     EARLY_WARNING = "early_warning", "early-warning alerts"
     CRISIS_ALERTS = "crisis_alerts", "crisis alerts"
+    ABOUT_ME = "about_me", "about me"
+    REACH_ME = "reach_me", "how to reach me"
 
 
 class Access(models.TextChoices):
@@ -55,6 +58,9 @@ class SupporterRole(models.TextChoices):
     ALLY = "ally", "ally (family, friend or sponsor)"
 
 
+ALERT_ROUNDS = 3
+
+
 class CircleMember(models.Model):
     """Someone in the person's circle. Removing them ends every grant they hold."""
 
@@ -68,6 +74,10 @@ class CircleMember(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     joined_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The person's chosen order for crisis alerts (safety.escalation): round 1 is told at once; each later round
+    # only if nobody has answered after the person's chosen wait. Matters only while crisis alerts are shared.
+    alert_round = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1),
+                                                                          MaxValueValidator(ALERT_ROUNDS)])
 
     class Meta:
         constraints = [
@@ -119,6 +129,8 @@ class Grant(models.Model):
     revoked_because = EncryptedCharField(max_length=200, blank=True)
     # When the end date passing was written to the access log (once; see consent_log.endings_record).
     expiry_logged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the person stopped sharing one part, the consent this one replaced (it covers the rest).
+    replaces = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-signed_at", "-pk"]
@@ -137,6 +149,19 @@ class GrantItem(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["grant", "category"], name="one_item_per_category")]
+
+
+class AlertPreference(models.Model):
+    """How the person's crisis alerts travel when nobody answers: the wait between rounds of their circle, and
+    whether their organisation's on-duty professional may be told after the last round. No row: the defaults."""
+
+    DEFAULT_WAIT_MINUTES = 15
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preference")
+    wait_minutes = models.PositiveSmallIntegerField(default=DEFAULT_WAIT_MINUTES,
+                                                    validators=[MinValueValidator(1), MaxValueValidator(240)])
+    on_duty_allowed = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
 
 
 class EmergencyAccess(models.Model):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from pathways.lib.personal_data import DELETED_ACCOUNT, DELETED_ACCOUNT_REF, FORMER_MEMBER, holds, person_ref, values
 
 from .consent_log import change_record
-from .models import AccessLogEntry, Change, CircleInvitation, CircleMember, EmergencyAccess, Grant
+from .models import AccessLogEntry, AlertPreference, Change, CircleInvitation, CircleMember, EmergencyAccess, Grant
 
 SUPPORTER_DELETED = "ended because the person it was shared with deleted their account"
 
@@ -22,7 +22,8 @@ def _grant_terms(grant: Grant) -> dict:
 def export_circle(user) -> dict:
     members = [
         {"public_id": str(m.public_id), "supporter": person_ref(m.supporter) or DELETED_ACCOUNT_REF, "role": m.role,
-         "relationship": m.relationship, "joined_at": m.joined_at, "removed_at": m.removed_at}
+         "relationship": m.relationship, "joined_at": m.joined_at, "removed_at": m.removed_at,
+         "crisis_alert_round": m.alert_round}
         for m in CircleMember.objects.filter(person=user).select_related("supporter").order_by("joined_at", "pk")
     ]
     grants = [
@@ -32,9 +33,13 @@ def export_circle(user) -> dict:
         for g in Grant.objects.filter(person=user).select_related("recipient").prefetch_related("items")
         .order_by("signed_at", "pk")
     ]
+    preference = AlertPreference.objects.filter(person=user).first()
     return {
         "members": members,
         "grants": grants,
+        "crisis_alert_preference": ({"wait_minutes": preference.wait_minutes,
+                                     "on_duty_professional_may_be_told": preference.on_duty_allowed,
+                                     "updated_at": preference.updated_at} if preference else None),
         "invitations": values(CircleInvitation.objects.filter(person=user).order_by("created_at", "pk"), "name",
                               "email", "role", "relationship", "created_at", "expires_at", "accepted_at",
                               "withdrawn_at"),
@@ -105,7 +110,7 @@ def end_what_others_shared_with(sender, instance, **kwargs) -> None:
 
 
 holds("circle", models=["circle.CircleMember", "circle.CircleInvitation", "circle.Grant", "circle.GrantItem",
-                        "circle.EmergencyAccess"],
+                        "circle.EmergencyAccess", "circle.AlertPreference"],
       export=export_circle, forget=forget_invitations_accepted)
 holds("supporting", models=[], export=export_supporting)
 # The access log stays when an account is deleted (the law asks for it); it names people by public id only.

@@ -29,7 +29,7 @@ def _require_self(*, person: User, viewer: User) -> None:
 class MemberView:
     member: CircleMember
     live_grants: list[Grant]
-    shares: list[tuple[str, str]] = field(default_factory=list)  # (category label, access label)
+    shares: list[tuple[str, str, str]] = field(default_factory=list)  # (category, its label, access label)
 
 
 def circle_for_person(*, person: User, viewer: User) -> list[MemberView]:
@@ -46,7 +46,7 @@ def circle_for_person(*, person: User, viewer: User) -> list[MemberView]:
             for item in grant.items.all():
                 if item.category not in best or ACCESS_RANK[item.access] > ACCESS_RANK[best[item.category].access]:
                     best[item.category] = item
-        shares = [(item.get_category_display(), item.get_access_display())
+        shares = [(category, item.get_category_display(), item.get_access_display())
                   for category in Category.values if (item := best.get(category))]
         views.append(MemberView(member=member, live_grants=member.live, shares=shares))
     return views
@@ -58,6 +58,12 @@ def member_get(*, member_public_id, viewer: User) -> CircleMember:
     if member is None or member.person_id != getattr(viewer, "pk", None):
         raise Http404
     return member
+
+
+def live_grants_of(*, member: CircleMember) -> list[Grant]:
+    """The member's live grants, with what each covers. Take the member from `member_get`, which checks that
+    they are in the viewer's own circle."""
+    return list(member.grants.filter(_live_grants_filter()).prefetch_related("items"))
 
 
 def open_invitations(*, person: User, viewer: User) -> list[CircleInvitation]:

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from pathways.outbox.services import email_queue
 from pathways.people import services as people
 from pathways.people.models import Membership, Role, User
 
+from . import wording
 from .consent_log import change_record
 from .models import (
     ALLOWED_ACCESS,
@@ -165,6 +167,38 @@ def grant_revoke(*, grant: Grant, because: str = "revoked by the person") -> Gra
         grant.save(update_fields=["revoked_at", "revoked_because"])
         change_record(Change.GRANT_REVOKED, person=grant.person, other=grant.recipient, other_name=grant.recipient_name,
                       role=grant.member.role, grant=grant, opens=False)
+    return grant
+
+
+@transaction.atomic
+def category_revoke(*, member: CircleMember, category: str) -> list[Grant]:
+    """Stop sharing one category with one member, keeping the rest: each live grant of theirs that covers it is
+    revoked and, when it covered more, signed again for the rest (same purpose, end, signature), naming the grant
+    it replaces. Both changes are in the access log, and both grants stay in the person's history. Returns the
+    new grants (none when the category was all a grant covered)."""
+    now = timezone.now()
+    covering = (Grant.objects.select_for_update(of=("self",)).select_related("member").order_by("pk")
+                .filter(member=member, revoked_at__isnull=True, items__category=category)
+                .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)))
+    because = f"stopped sharing {wording.short(category)}"
+    replacements = []
+    for grant in covering:
+        grant_revoke(grant=grant, because=because)
+        rest = [(item.category, item.access) for item in grant.items.all() if item.category != category]
+        if rest:
+            replacements.append(_grant_resign(grant, rest))
+    return replacements
+
+
+def _grant_resign(old: Grant, items: list[tuple[str, str]]) -> Grant:
+    """The same consent, covering fewer categories: not a new choice, so nothing is asked of the person again."""
+    grant = Grant.objects.create(person=old.person, member=old.member, recipient=old.recipient,
+                                 recipient_name=old.recipient_name, purpose=old.purpose, expires_at=old.expires_at,
+                                 expiry_event=old.expiry_event, signature=old.signature, replaces=old)
+    GrantItem.objects.bulk_create(GrantItem(grant=grant, category=category, access=access)
+                                  for category, access in items)
+    change_record(Change.GRANT_SIGNED, person=grant.person, other=grant.recipient, other_name=grant.recipient_name,
+                  role=old.member.role, grant=grant, opens=True)
     return grant
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/", views.staff_add, name="staff_add"),
     path("members/<uuid:member_id>/remove/", views.member_remove, name="member_remove"),
     path("members/<uuid:member_id>/share/", views.grant_new, name="grant_new"),
+    path("members/<uuid:member_id>/stop/<slug:category>/", views.category_revoke, name="category_revoke"),
     path("grants/", views.grants, name="grants"),
     path("grants/<uuid:grant_id>/", views.grant_detail, name="grant"),
     path("grants/<uuid:grant_id>/download/", views.grant_download, name="grant_download"),

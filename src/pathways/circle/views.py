@@ -9,12 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pathways.people.models import User
 from pathways.verification.recent import recent_authentication_required  # consent changes: confirm it is you
 
-from . import consent_log, selectors, services
+from . import consent_log, selectors, services, wording
 from .forms import CircleInviteForm, EmergencyAccessForm, GrantForm, LogFilterForm, StaffChoiceForm, SupporterJoinForm
 from .policy import may_use_emergency_access
 
@@ -122,15 +122,45 @@ def grant_download(request: HttpRequest, grant_id) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @recent_authentication_required
 def grant_revoke(request: HttpRequest, grant_id) -> HttpResponse:
+    """GET asks once, naming what ends and what the supporter keeps seeing under their other consents; POST revokes."""
     grant = selectors.grant_get(grant_public_id=grant_id, viewer=request.user)
     if grant.person_id != request.user.pk:  # the recipient may read a grant, never revoke it
         raise Http404
-    services.grant_revoke(grant=grant)
-    messages.success(request, f"Revoked. {grant.recipient_name} can no longer see what this consent covered.")
-    return redirect("circle:circle")
+    if request.method == "POST":
+        services.grant_revoke(grant=grant)
+        messages.success(request, f"Revoked. {grant.recipient_name} can no longer see what this consent covered.")
+        return redirect("circle:circle")
+    if not grant.is_live():
+        return redirect("circle:grant", grant_id=grant.public_id)  # nothing left to end
+    others = [other for other in selectors.live_grants_of(member=grant.member) if other.pk != grant.pk]
+    keeping = wording.categories_of(others)
+    return render(request, "circle/grant_revoke.html", {
+        "grant": grant, "name": grant.member.supporter.display_name, "keeping": keeping,
+        "ending": [category for category in wording.categories_of([grant]) if category not in keeping],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@recent_authentication_required
+def category_revoke(request: HttpRequest, member_id, category: str) -> HttpResponse:
+    """Stop sharing one category with one member, keeping the rest: GET asks once, naming exactly what ends."""
+    member = selectors.member_get(member_public_id=member_id, viewer=request.user)
+    shared = wording.categories_of(selectors.live_grants_of(member=member))
+    if category not in shared:
+        raise Http404
+    name = member.supporter.display_name
+    if request.method == "POST":
+        services.category_revoke(member=member, category=category)
+        messages.success(request, f"Done. {name} no longer sees {wording.yours(category)}.")
+        return redirect("circle:circle")
+    return render(request, "circle/category_revoke.html", {
+        "member": member, "name": name, "category": category,
+        "keeping": [other for other in shared if other != category],
+    })
 
 
 @login_required
@@ -224,5 +254,6 @@ def emergency_access(request: HttpRequest, person_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.emergency_access_start(professional=request.user, person=person, reason=form.cleaned_data["reason"])
         messages.warning(request, "Emergency access is open for 60 minutes. It is logged, and the person will be told.")
-        return redirect("plans:shared_plan", person_id=person.public_id)
+        # The safety plan first: in an emergency it says who to call and what helps.
+        return redirect("safety:shared_plan", person_id=person.public_id)
     return render(request, "circle/emergency_access.html", {"form": form, "person": person})

@@ -24,6 +24,19 @@ You can choose which emails Pathways sends you here:
 {settings_url}
 """
 
+# An alert someone may need to act on soon (a crisis alert): still no name and nothing about anyone's health,
+# but it says plainly that it cannot wait, and links straight to the page to act on.
+URGENT_SUBJECT = "Something on Pathways needs your attention soon"
+URGENT_BODY = """Hello,
+
+Something on Pathways needs your attention soon. Please sign in and open it as soon as you can:
+
+{link_url}
+
+You can choose which emails Pathways sends you here:
+{settings_url}
+"""
+
 EMAIL_KIND = "notification"  # the outbox kind of these emails
 
 
@@ -34,13 +47,14 @@ def reminder_settings_of(person: User) -> ReminderSetting:
 
 @transaction.atomic
 def notify(*, recipient: User, kind: str, title: str, body: str = "", link: str = "", about: User | None = None,
-           email: bool = True) -> Notification | None:
+           email: bool = True, urgent: bool = False) -> Notification | None:
     """Tell someone something: the in-app notification and, if they want email, its outbox row, together.
 
     `about` is the person the notification is about when that is someone else (an alert to a supporter): it
     goes when that person's account is deleted.
     Returns None, storing nothing, when the recipient turned this kind off (only reminders can be).
-    The email is sent later by the worker (`manage.py run_worker`) and says only that there is something new.
+    The email is sent later by the worker (`manage.py run_worker`) and says only that there is something new;
+    an `urgent` one (a crisis alert) says it needs attention soon and links straight to `link`.
     """
     preferences = reminder_settings_of(recipient)
     if kind in Kind.values and not preferences.wants(kind):
@@ -50,7 +64,8 @@ def notify(*, recipient: User, kind: str, title: str, body: str = "", link: str 
     notification.full_clean()
     notification.save()
     if email and recipient.email and recipient.is_active and preferences.wants_email(kind):
-        email_queue(kind=EMAIL_KIND, to=recipient.email, subject=EMAIL_SUBJECT, body=_email_body(), person=recipient,
+        subject, body = (URGENT_SUBJECT, _urgent_email_body(link)) if urgent else (EMAIL_SUBJECT, _email_body())
+        email_queue(kind=EMAIL_KIND, to=recipient.email, subject=subject, body=body, person=recipient,
                     reference=notification.pk)
     return notification
 
@@ -60,6 +75,13 @@ def _email_body() -> str:
     site = settings.PATHWAYS_SITE_URL
     return EMAIL_BODY.format(notifications_url=site + reverse("notifications:list"),
                              settings_url=site + reverse("notifications:settings"))
+
+
+def _urgent_email_body(link: str) -> str:
+    """The same silence about the person, with the page to act on one tap away (after signing in)."""
+    site = settings.PATHWAYS_SITE_URL
+    return URGENT_BODY.format(link_url=site + (link or reverse("notifications:list")),
+                              settings_url=site + reverse("notifications:settings"))
 
 
 def mark_read(*, recipient: User, notification_ids: list[int] | None = None) -> int:

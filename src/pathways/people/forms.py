@@ -96,6 +96,11 @@ class ProfileForm(AboutMeFields):
                             widget=forms.Textarea(attrs={"rows": 3}))
     what_helps = forms.CharField(label="What helps me, and what supporters should know", required=False,
                                  max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    how_to_reach_me = forms.CharField(
+        label="How I want to be reached when I need support", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: text first, then call; or ask my sister to come round. Only people you choose see "
+                  "this, when you share “how to reach me” with them in My circle.")
     country = forms.ChoiceField(label="The country I live in", required=False, choices=country_choices,
                                 help_text="So your safety plan shows crisis lines you can call.")
     time_zone = time_zone_field(
@@ -108,7 +113,8 @@ class ProfileForm(AboutMeFields):
         profile = PersonProfile.objects.filter(user=user).first() or PersonProfile(user=user)
         initial = {"name": user.name, "preferred_name": user.preferred_name, "pronouns": user.pronouns,
                    "culture": profile.culture, "language": profile.language, "faith": profile.faith,
-                   "what_helps": profile.what_helps, "country": profile.country, "time_zone": user.time_zone}
+                   "what_helps": profile.what_helps, "how_to_reach_me": profile.how_to_reach_me,
+                   "country": profile.country, "time_zone": user.time_zone}
         form = cls(data, initial=initial)
         organisation = user.home_organisation if user.home_organisation_id else None
         if organisation is not None and organisation.time_zone:
@@ -133,11 +139,20 @@ class OrganisationSettingsForm(forms.Form):
     time_zone = time_zone_field(
         label="Time zone",
         help_text="Dates, times and check-in reminders follow it for everyone who has not chosen their own.")
+    on_duty_professional = forms.TypedChoiceField(
+        label="On-duty professional", required=False, coerce=int, empty_value=None,
+        help_text="Told of a person's crisis alert when nobody in their circle answered in time, only if that "
+                  "person allowed it. They learn only that the person may need support now.")
 
     @classmethod
     def for_organisation(cls, organisation: Organisation, data=None) -> "OrganisationSettingsForm":
-        form = cls(data, initial={"country": organisation.country, "time_zone": organisation.time_zone})
+        form = cls(data, initial={"country": organisation.country, "time_zone": organisation.time_zone,
+                                  "on_duty_professional": organisation.on_duty_professional_id})
         _with_blank(form.fields["time_zone"], f"Not set: the site's ({settings.TIME_ZONE})")
+        professionals = User.objects.filter(memberships__organisation=organisation,
+                                            memberships__role=Role.PROFESSIONAL, is_active=True).distinct()
+        form.fields["on_duty_professional"].choices = [("", "Nobody"), *sorted(
+            ((user.pk, f"{user.display_name} ({user.email})") for user in professionals), key=lambda c: c[1].lower())]
         return form
 
 

@@ -21,6 +21,9 @@ class Organisation(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. GB.")
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone],
                                  help_text="IANA name, e.g. Europe/London.")
+    # Told of a person's crisis alert when nobody in their circle answered in time, if the person allowed it.
+    on_duty_professional = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True,
+                                             related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -114,6 +117,8 @@ class PersonProfile(models.Model):
     language = EncryptedCharField(max_length=200, blank=True)
     faith = EncryptedTextField(blank=True, max_length=2000)
     what_helps = EncryptedTextField(blank=True, max_length=4000)
+    # Shared on its own ("how to reach me"), so a supporter answering an alert knows what the person wants.
+    how_to_reach_me = EncryptedTextField(blank=True, max_length=1000)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code; chooses the crisis lines shown.")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from pathways.lib.personal_data import holds
 
-from .models import Membership, OrganisationInvitation, PendingSignUp, PersonProfile
+from .models import Membership, Organisation, OrganisationInvitation, PendingSignUp, PersonProfile
 
 
 def export_account(user) -> dict:
@@ -31,7 +31,13 @@ def export_profile(user) -> dict | None:
     if profile is None:
         return None
     return {"culture": profile.culture, "language": profile.language, "faith": profile.faith,
-            "what_helps": profile.what_helps, "country": profile.country, "updated_at": profile.updated_at}
+            "what_helps": profile.what_helps, "how_to_reach_me": profile.how_to_reach_me, "country": profile.country,
+            "updated_at": profile.updated_at}
+
+
+def export_on_duty(user) -> list[str]:
+    """The organisations that chose this account as their on-duty professional (emptied when it is deleted)."""
+    return list(Organisation.objects.filter(on_duty_professional=user).order_by("pk").values_list("name", flat=True))
 
 
 def forget_address(user) -> None:
@@ -48,3 +54,5 @@ def forget_address(user) -> None:
 holds("account", models=["people.User", "people.Membership", "people.OrganisationInvitation",
                          "people.PendingSignUp"], export=export_account, forget=forget_address)
 holds("profile", models=["people.PersonProfile"], export=export_profile)
+# Only its on-duty professional names an account, and only as a staff role (SET_NULL when that account goes).
+holds("on_duty", models=["people.Organisation"], export=export_on_duty)

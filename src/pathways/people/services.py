@@ -234,23 +234,33 @@ def invitation_accept_existing_account(*, token: str, user: User) -> None:
 
 @transaction.atomic
 def profile_update(*, user: User, preferred_name: str, pronouns: str, name: str, culture: str,
-                   language: str, faith: str, what_helps: str, country: str = "", time_zone: str = "") -> None:
+                   language: str, faith: str, what_helps: str, country: str = "", time_zone: str = "",
+                   how_to_reach_me: str | None = None) -> None:
+    """Save the person's "About me" page. `how_to_reach_me` left out (None) keeps what they wrote before."""
     user.preferred_name, user.pronouns, user.name, user.time_zone = preferred_name, pronouns, name, time_zone
     user.full_clean(exclude=["password"])
     user.save(update_fields=["preferred_name", "pronouns", "name", "time_zone"])
     profile, _ = PersonProfile.objects.get_or_create(user=user)
     profile.culture, profile.language, profile.faith, profile.what_helps = culture, language, faith, what_helps
     profile.country = country
+    if how_to_reach_me is not None:
+        profile.how_to_reach_me = how_to_reach_me
     profile.full_clean()
     profile.save()
 
 
 @transaction.atomic
-def organisation_settings_update(*, organisation: Organisation, country: str, time_zone: str) -> Organisation:
-    """Where the programme is: the country and time zone its people get until they choose their own."""
+def organisation_settings_update(*, organisation: Organisation, country: str, time_zone: str,
+                                 on_duty_professional: int | None) -> Organisation:
+    """Where the programme is: the country and time zone its people get until they choose their own; and its
+    on-duty professional (a pk; None for nobody), who must be one of its professionals."""
+    if on_duty_professional is not None and not Membership.objects.filter(
+            organisation=organisation, user_id=on_duty_professional, role=Role.PROFESSIONAL).exists():
+        raise ValidationError("Choose one of your organisation's professionals to be on duty.")
     organisation.country, organisation.time_zone = country.upper(), time_zone
+    organisation.on_duty_professional_id = on_duty_professional
     organisation.full_clean()
-    organisation.save(update_fields=["country", "time_zone"])
+    organisation.save(update_fields=["country", "time_zone", "on_duty_professional"])
     return organisation
 
 

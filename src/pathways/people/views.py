@@ -139,8 +139,8 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Saved where your programme is. People who chose their own country or "
-                                      "time zone keep theirs.")
+            messages.success(request, "Saved where your programme is and who is on duty. People who chose their "
+                                      "own country or time zone keep theirs.")
             return redirect("people:organisation", organisation_id=org.pk)
     return _organisation_page(request, org, settings_form=form, status=400)
 

@@ -30,28 +30,39 @@ class Progress:
 def progress(*, person, viewer) -> Progress:
     """Everything the viewer may see of the person's progress; each part asks the policy (and is logged)."""
     result = Progress(person=person)
-    if permits_and_log(viewer, person, Category.MEASURES):
+    if permits_and_log(viewer, person, Category.MEASURES, page="your progress page"):
         result.shown.add(Category.MEASURES)
         result.charts.extend(_measures(person))
-    if permits_and_log(viewer, person, Category.CHECKINS):
+    if permits_and_log(viewer, person, Category.CHECKINS, page="your progress page"):
         result.shown.add(Category.CHECKINS)
         result.charts.extend(_daily_trends(person))
         result.counts.append(("Days checked in", DailyCheckIn.objects.filter(person=person).count()))
-    if permits_and_log(viewer, person, Category.PLAN):
+    if permits_and_log(viewer, person, Category.PLAN, page="your progress page"):
         result.shown.add(Category.PLAN)
         result.charts.append(_activity(person))
         result.counts.extend(_plan_counts(person))
-    if permits_and_log(viewer, person, Category.USE_LOG):
+    if permits_and_log(viewer, person, Category.USE_LOG, page="your progress page"):
         result.shown.add(Category.USE_LOG)
-        result.lapses = _lapses(person)
+        result.lapses = _lapses(person, viewer=viewer)
     return result
 
 
-def _lapses(person) -> list[UseLog]:
-    """Lapses the person noted and what they wrote about them, so what they learned is there to look back on."""
-    return list(UseLog.objects.filter(checkin__person=person).filter(
-        Q(is_lapse=True) | ~Q(what_was_happening="") | ~Q(what_i_learned="")).select_related("checkin")
-        .order_by("-checkin__day")[:LAPSES_SHOWN])
+def _lapses(person, *, viewer) -> list[UseLog]:
+    """Lapses the person noted and what they wrote about them, so what they learned is there to look back on.
+
+    A supporter with the use-log grant reads a day's reflections only when the person chose to share them that
+    day; otherwise they see the lapse alone, and the unshared words are not even handed to the template.
+    """
+    wrote = ~Q(what_was_happening="") | ~Q(what_i_learned="")
+    own = viewer.pk == person.pk
+    logs = list(UseLog.objects.filter(checkin__person=person)
+                .filter(Q(is_lapse=True) | (wrote if own else wrote & Q(reflection_shared=True)))
+                .select_related("checkin").order_by("-checkin__day")[:LAPSES_SHOWN])
+    if not own:
+        for log in logs:
+            if not log.reflection_shared:  # read-only copies for this page, never saved
+                log.what_was_happening = log.what_i_learned = ""
+    return logs
 
 
 def _measures(person) -> list[Chart]:

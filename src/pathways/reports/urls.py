@@ -6,5 +6,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("progress/", views.my_progress, name="progress"),
+    path("<uuid:person_id>/", views.person_overview, name="person"),
     path("<uuid:person_id>/progress/", views.shared_progress, name="shared_progress"),
 ]

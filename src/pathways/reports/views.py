@@ -1,11 +1,13 @@
-"""Pages of progress: a person's own, a supporter's caseload, and the progress a person shares with them."""
+"""Pages of progress: a person's own, a supporter's caseload, the progress a person shares with them, and the
+person's page that gathers everything they share with a supporter."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from pathways.circle.selectors import person_by_public_id
 
 from . import selectors
+from .person import person_page
 from .progress import progress
 
 
@@ -30,3 +32,15 @@ def shared_progress(request: HttpRequest, person_id) -> HttpResponse:
     if not found.shown:
         raise Http404
     return render(request, "reports/progress.html", {"progress": found, "is_person": False})
+
+
+@login_required
+def person_overview(request: HttpRequest, person_id) -> HttpResponse:
+    """Everything the person shares with the viewer. The person has their own home for all of it."""
+    person = person_by_public_id(public_id=person_id)
+    if person.pk == request.user.pk:
+        return redirect("home")
+    page = person_page(person=person, viewer=request.user)
+    if not page.shows_anything:
+        raise Http404
+    return render(request, "reports/person.html", {"page": page, "person": person})

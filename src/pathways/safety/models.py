@@ -1,4 +1,6 @@
 """The safety plan, an organisation's own local services, and crisis alerts (crisis lines ship as data)."""
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -71,7 +73,27 @@ class CrisisAlert(models.Model):
     level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.SOME)
     source = models.CharField(max_length=200, default="daily check-in")
     notified = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    # The id in the alert's page address, so addresses reveal neither counts nor neighbours.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Escalation (safety/escalation.py): the last round of the circle told, and when the next is due if nobody
+    # has answered by then. Empty once somebody answers or nobody is left to tell.
+    round = models.PositiveSmallIntegerField(default=1)
+    next_round_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    on_duty_told = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
         indexes = [models.Index(fields=["person", "day"], name="crisis_alert_day")]
+
+
+class AlertResponse(models.Model):
+    """A supporter told about an alert said "I'm reaching out"; the person sees who, as it happens."""
+
+    alert = models.ForeignKey(CrisisAlert, on_delete=models.CASCADE, related_name="responses")
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_responses")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["alert", "supporter"], name="one_response_per_supporter")]

@@ -1,13 +1,13 @@
 """Every write about safety: the person's plan, an organisation's local services, and crisis alerts."""
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from pathways.circle.models import Category
-from pathways.circle.telling import supporters_tell
-from pathways.people.pronouns import words_for
+from pathways.notifications.services import notify
 
-from .models import RISK_RANK, CrisisAlert, LocalService, RiskLevel, SafetyPlan
+from . import escalation
+from .models import RISK_RANK, AlertResponse, CrisisAlert, LocalService, RiskLevel, SafetyPlan
 
 
 @transaction.atomic
@@ -76,17 +76,30 @@ def crisis_alert_route(*, person, level: str, source: str) -> CrisisAlert | None
 @transaction.atomic
 def crisis_alert_raise(*, person, level: str = RiskLevel.SOME, source: str = "daily check-in",
                        day=None) -> CrisisAlert:
-    """Tell, at once, every supporter the person allowed to receive crisis alerts.
+    """Tell, at once, the first round of the supporters the person allowed to receive crisis alerts; the worker
+    tells the later rounds if nobody answers in time (see escalation).
 
     The alert says only that the person may need support now; what they answered stays private.
     """
     alert = CrisisAlert.objects.create(person=person, level=level, source=source, day=day or timezone.localdate())
-    about = words_for(person)
-    told = supporters_tell(
-        person=person, category=Category.CRISIS_ALERTS, kind="crisis_alert",
-        title=f"{about.name} may need support now",
-        body=f"{about.name} asked Pathways to let you know when {about.possessive} answers show {about.subject} may "
-             f"be in crisis. Please reach out to {about.object} in the way you agreed.",
-        link="/people/")
-    alert.notified.set(told)
+    escalation.first_round_tell(alert)
     return alert
+
+
+@transaction.atomic
+def alert_answer(*, alert: CrisisAlert, supporter) -> AlertResponse:
+    """A supporter told of the alert says "I'm reaching out": nobody more is told, and the person hears who.
+
+    Saying it twice changes nothing. The alert's row is locked first, so the worker either sees this answer or
+    has already told its round before it is written.
+    """
+    CrisisAlert.objects.select_for_update().filter(pk=alert.pk).first()
+    response, created = AlertResponse.objects.get_or_create(alert=alert, supporter=supporter)
+    CrisisAlert.objects.filter(pk=alert.pk).update(next_round_at=None)
+    if created:
+        name = supporter.display_name
+        notify(recipient=alert.person, kind="crisis_alert_sent", title=f"{name} is reaching out",
+               body=f"{name} saw your alert and is reaching out to you. Your safety plan and the crisis lines are "
+                    "on the same page.",
+               link=reverse("safety:support_now", kwargs={"alert_id": alert.pk}))
+    return response

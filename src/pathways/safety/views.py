@@ -6,12 +6,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pathways.circle.selectors import person_by_public_id
+from pathways.circle.telling import alert_preference_update
 from pathways.lib.redirects import path_on_this_site
 from pathways.people.selectors import organisation_for_admin
 from pathways.signins.held_forms import form_data
 
 from . import selectors, services
-from .forms import LocalServiceForm, SafetyPlanForm
+from .forms import AlertSettingsForm, LocalServiceForm, SafetyPlanForm
 
 
 def _lines_context(request: HttpRequest, person) -> dict:
@@ -53,6 +54,45 @@ def support_now(request: HttpRequest, alert_id: int) -> HttpResponse:
                                                               since=alert.raised_at),
         "next": path_on_this_site(request, request.GET.get("next")), **_lines_context(request, request.user),
     })
+
+
+@login_required
+def alert_responses(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """The "who is reaching out" part of the person's own crisis page, which htmx asks for every few seconds."""
+    return render(request, "safety/_reaching_out.html", {
+        "reaching_out": selectors.alert_reaching_out(alert_id=alert_id, viewer=request.user)})
+
+
+@login_required
+def alert(request: HttpRequest, alert_id) -> HttpResponse:
+    """What a supporter told of a crisis alert sees: who, since when, and a button to say they are reaching out."""
+    return render(request, "safety/alert.html", {
+        "view": selectors.alert_for_supporter(alert_id=alert_id, viewer=request.user)})
+
+
+@login_required
+@require_POST
+def alert_answer(request: HttpRequest, alert_id) -> HttpResponse:
+    view = selectors.alert_for_supporter(alert_id=alert_id, viewer=request.user)
+    services.alert_answer(alert=view.alert, supporter=request.user)
+    messages.success(request, f"Thank you. {view.person.display_name} can see that you are reaching out, and "
+                              "nobody else will be alerted about this.")
+    return redirect("safety:alert", alert_id=alert_id)
+
+
+@login_required
+def alert_settings(request: HttpRequest) -> HttpResponse:
+    """The person's choice of who hears of a crisis alert first, who later if nobody answers, and when."""
+    current = selectors.alert_settings_get(person=request.user, viewer=request.user)
+    form = AlertSettingsForm(form_data(request), alert_settings=current)
+    if request.method == "POST" and form.is_valid():
+        alert_preference_update(person=request.user, wait_minutes=form.cleaned_data["wait_minutes"],
+                                on_duty_allowed=form.cleaned_data.get("on_duty_allowed",
+                                                                      current.preference.on_duty_allowed),
+                                rounds=form.rounds())
+        messages.success(request, "Saved how your crisis alerts reach people.")
+        return redirect("safety:alert_settings")
+    return render(request, "safety/alert_settings.html", {"form": form, "alert_settings": current})
 
 
 @login_required

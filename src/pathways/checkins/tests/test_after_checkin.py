@@ -61,13 +61,17 @@ class TestReflectionsForSupporters:
         member = circle_services.invitation_accept(token=token, supporter=sam)
         circle_services.grant_create(member=member, items=items, purpose="x", signature="Pat")
 
-    def test_only_the_use_log_grant_shows_them(self, client, pat, sam):
+    def test_only_the_use_log_grant_shows_them_and_only_when_the_person_shares_them(self, client, pat, sam):
         services.daily_checkin_save(person=pat, day=timezone.localdate(), answers={"mood": 3},
                                     use={"is_lapse": True, "what_i_learned": "Leave the party by ten"})
         self.grant(pat, sam, {"checkins": "view"})
         client.force_login(sam)
         assert "Leave the party by ten" not in client.get(f"/people/{pat.public_id}/progress/").content.decode()
         self.grant(pat, sam, {"use_log": "view"})
+        assert "Leave the party by ten" not in client.get(f"/people/{pat.public_id}/progress/").content.decode()
+        services.daily_checkin_save(person=pat, day=timezone.localdate(), answers={"mood": 3},
+                                    use={"is_lapse": True, "what_i_learned": "Leave the party by ten",
+                                         "reflection_shared": True})
         assert "Leave the party by ten" in client.get(f"/people/{pat.public_id}/progress/").content.decode()
 
 

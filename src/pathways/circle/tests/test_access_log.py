@@ -159,11 +159,11 @@ class TestPages:
             plan_selectors.plan_get(person=pat, viewer=rue)
         client.force_login(pat)
         body = client.get("/circle/access-log/").content.decode()
-        assert "Sam Rivera" in body and "Rue" in body and "<td>Refused</td>" in body
+        assert "Sam Rivera" in body and "Rue" in body and "<dd>Refused</dd>" in body
         only_sam = client.get("/circle/access-log/", {"viewer": str(sam.public_id)}).content.decode()
-        assert "Sam Rivera" in only_sam and "<td>Refused</td>" not in only_sam
+        assert "Sam Rivera" in only_sam and "<dd>Refused</dd>" not in only_sam
         only_refused = client.get("/circle/access-log/", {"outcome": "refused"}).content.decode()
-        assert "<td>Refused</td>" in only_refused and "<td>Seen</td>" not in only_refused
+        assert "<dd>Refused</dd>" in only_refused and "<dd>Seen</dd>" not in only_refused
 
     def test_a_bad_filter_is_explained_not_crashed(self, client, pat):
         client.force_login(pat)
@@ -280,18 +280,18 @@ class TestConsentChanges:
         client.force_login(pat)
         everything = client.get("/circle/access-log/").content.decode()
         assert "You signed a consent for them" in everything and "You revoked a consent" in everything
-        assert "<td>Seen</td>" in everything and "<td>Refused</td>" in everything
+        assert "<dd>Seen</dd>" in everything and "<dd>Refused</dd>" in everything
         changes = client.get("/circle/access-log/", {"kind": "changes"}).content.decode()
         assert "You signed a consent for them" in changes and "You revoked a consent" in changes
-        assert "<td>Seen</td>" not in changes
-        assert "<td>Refused</td>" not in changes
+        assert "<dd>Seen</dd>" not in changes
+        assert "<dd>Refused</dd>" not in changes
         assert '<a href="/circle/access-log/?kind=changes" aria-current="page">' in changes
         reads = client.get("/circle/access-log/", {"kind": "reads"}).content.decode()
         assert "You signed a consent" not in reads and "You revoked a consent" not in reads
-        assert "<td>Seen</td>" in reads and "<td>Refused</td>" in reads
+        assert "<dd>Seen</dd>" in reads and "<dd>Refused</dd>" in reads
         # A filter keeps to the tab, and "refused" is about reads, so a revoked consent is not among them.
         refused = client.get("/circle/access-log/", {"kind": "", "outcome": "refused"}).content.decode()
-        assert "<td>Refused</td>" in refused and "You revoked a consent" not in refused
+        assert "<dd>Refused</dd>" in refused and "You revoked a consent" not in refused
         assert 'name="kind" value="reads"' in reads
         nonsense = client.get("/circle/access-log/", {"kind": "everything-please"})
         assert nonsense.status_code == 200 and "You signed a consent for them" in nonsense.content.decode()

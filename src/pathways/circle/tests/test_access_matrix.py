@@ -122,6 +122,7 @@ LIVE_GRANTEES = PLAN_VIEWERS | {f"{kind}/other-categories" for kind in KINDS}
 GRANT_HOLDER = "peer/plan-suggest"  # whose membership and grant the circle:member_*/grant* rows use
 PAT = frozenset({"pat"})
 MEASURES_READERS = frozenset({f"{kind}/other-categories" for kind in KINDS} | {EMERGENCY})
+ALERT_RECIPIENTS = frozenset({f"{kind}/other-categories" for kind in KINDS})  # told of Pat's crisis alerts
 
 
 def _strongest(category: Category) -> Access:
@@ -407,6 +408,11 @@ def pats_crisis_alert(s):
     return {"alert_id": alert.pk}
 
 
+def pats_alert(s):
+    """The public id of a crisis alert from one of Pat's check-ins (told to those holding her crisis-alert grant)."""
+    return {"alert_id": CrisisAlert.objects.get(pk=pats_crisis_alert(s)["alert_id"]).public_id}
+
+
 def pats_local_service(s):
     """A local service Pat's organisation added, made on first use."""
     line = LocalService.objects.filter(organisation_id=s.pat.home_organisation_id).first() or \
@@ -549,7 +555,10 @@ MATRIX: dict[str, Case] = {
     # A consent is readable by the person who signed it and the one it names; only the person revokes it.
     "circle:grant": Case(who=PAT | {GRANT_HOLDER}, kwargs=pats_grant, name_ok_for=frozenset({GRANT_HOLDER})),
     "circle:grant_download": Case(who=PAT | {GRANT_HOLDER}, kwargs=pats_grant, name_ok_for=frozenset({GRANT_HOLDER})),
-    "circle:grant_revoke": Case(who=PAT, kwargs=pats_grant, tries=(POST(),)),
+    # Revoking asks once (GET names what ends), then the POST revokes: both Pat's alone.
+    "circle:grant_revoke": Case(who=PAT, kwargs=pats_grant, tries=(GET, POST())),
+    "circle:category_revoke": Case(who=PAT, kwargs=lambda s: {**pats_member(s), "category": Category.PLAN},
+                                   tries=(GET, POST())),
     # Whoever holds the link to Pat's invitation may see who invited them (GET only: joining uses it up).
     "circle:join": Case(who=EVERYONE, kwargs=lambda s: {"token": s.invitation_token}, name_ok_for=EVERYONE),
     # Only a professional of Pat's own organisation may open her record without a grant, with a reason.
@@ -564,12 +573,20 @@ MATRIX: dict[str, Case] = {
     "reports:progress": Case(who=SIGNED_IN),
     "reports:shared_progress": Case(who=PAT | PLAN_READERS | MEASURES_READERS, kwargs=pat_public_id,
                                     name_ok_for=PLAN_READERS | MEASURES_READERS),
+    # Pat's page for supporters: anyone she shares anything with (or emergency access); her "About me" (which
+    # holds her words) only for those granted it. Pat herself is sent to her own home.
+    "reports:person": Case(who=PAT | LIVE_GRANTEES | {EMERGENCY}, kwargs=pat_public_id, ok=frozenset({200, 302}),
+                           name_ok_for=LIVE_GRANTEES | {EMERGENCY}, marker_ok_for=PAT | MEASURES_READERS,
+                           shows_marker_to=MEASURES_READERS),
 
     # Check-ins: the viewer's own. The daily one follows the pathways in the viewer's plan, so it needs one.
     "checkins:daily": Case(**OWN_PLAN, shows_marker_to=PAT, tries=(GET, POST(lambda s: {"mood": "3"}))),
     "checkins:recovery": Case(**OWN_PLAN),
     # What a saved check-in is answered with: the viewer's own (to the check-in form when there is none yet).
     "checkins:saved": Case(**OWN_PLAN, ok=frozenset({200, 302})),
+    # Pat's check-ins day by day, for a check-ins grant or emergency access (Pat is sent to her progress page).
+    "checkins:shared_daily": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, ok=frozenset({200, 302}),
+                                  name_ok_for=MEASURES_READERS),
 
     # Questionnaires: everyone fills in what is offered to them (the shipped ones, and their home
     # organisation's); a response is seen by its person and by those holding a live measures grant (or
@@ -591,8 +608,9 @@ MATRIX: dict[str, Case] = {
     "notifications:settings": Case(who=SIGNED_IN, tries=(GET, POST(lambda s: {
         "checkin_reminder_on": "on", "checkin_reminder_time": "19:30"}))),
 
-    # The early-warning plan and its notes are the person's alone: no grant opens them (an early-warning
-    # grant only means being told that a sign was noticed). Everyone signed in has their own (empty) one.
+    # The early-warning plan's editing pages and its notes are the person's alone: no grant opens them (an
+    # early-warning grant means being told that a sign was noticed; see warning_signs:shared_plan for what it
+    # reads). Everyone signed in has their own (empty) one.
     "warning_signs:plan": Case(who=SIGNED_IN, shows_marker_to=PAT),
     "warning_signs:sign_add": Case(who=SIGNED_IN, tries=(GET, POST(lambda s: {"stage": "mental", "sign": "Songs"}))),
     "warning_signs:sign_add_example": Case(who=SIGNED_IN, tries=(POST(lambda s: {
@@ -613,6 +631,11 @@ MATRIX: dict[str, Case] = {
     "warning_signs:hard_days": Case(who=SIGNED_IN, tries=(POST(lambda s: {"answer_hard_days": "on"}),)),
     "warning_signs:note": Case(who=PAT, kwargs=pats_warning_note, shows_marker_to=PAT),
     "warning_signs:note_not_now": Case(who=PAT, kwargs=pats_warning_note, tries=(POST(),)),
+    # Read-only, for an early-warning grant: its words only once Pat chooses to tell supporters which sign was
+    # noticed (she has not here), or under emergency access. Pat is sent to her own plan.
+    "warning_signs:shared_plan": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, ok=frozenset({200, 302}),
+                                      name_ok_for=MEASURES_READERS, marker_ok_for=PAT | {EMERGENCY},
+                                      shows_marker_to=frozenset({EMERGENCY})),
 
     # Safety: the person's own plan (one tap from every page), Pat's by id for those with a safety-plan
     # grant or emergency access; crisis lines are open to anyone; local services are the admin's.
@@ -620,6 +643,14 @@ MATRIX: dict[str, Case] = {
     "safety:edit": Case(**OWN_PLAN, tries=(GET, POST(lambda s: {"reasons_for_living": "The sea"}))),
     "safety:print": Case(**OWN_PLAN),
     "safety:support_now": Case(who=PAT, kwargs=pats_crisis_alert),
+    "safety:alert_responses": Case(who=PAT, kwargs=pats_crisis_alert),
+    # A crisis alert's page: only those it was sent to, while their grant still covers crisis alerts. Saying
+    # "I'm reaching out" tells Pat (a notification).
+    "safety:alert": Case(who=ALERT_RECIPIENTS, kwargs=pats_alert, name_ok_for=ALERT_RECIPIENTS),
+    "safety:alert_answer": Case(who=ALERT_RECIPIENTS, kwargs=pats_alert, tries=(POST(),),
+                                name_ok_for=ALERT_RECIPIENTS, may_change_pat=ALERT_RECIPIENTS),
+    # How the viewer's own crisis alerts travel: people in recovery only, each their own.
+    "safety:alert_settings": Case(**OWN_PLAN, tries=(GET, POST(lambda s: {"wait_minutes": "10"}))),
     "safety:shared_plan": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, name_ok_for=MEASURES_READERS),
     "safety:crisis_lines": Case(who=EVERYONE),
     "safety:local_services": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation, tries=(GET, POST(

@@ -185,7 +185,8 @@ def test_the_caseload_shows_only_people_who_share_and_what(sam_client, pat, rue,
     assert not re.search(r"\bRue\b", body)  # a whole word: the page's random CSRF token may hold "Rue"
 
 
-def test_a_professional_reaches_emergency_access_from_their_page_and_sees_the_plan(client, pat, lee, organisation):
+def test_emergency_access_opens_the_safety_plan_first_and_says_honestly_what_it_is(client, pat, lee, organisation):
+    from pathways.circle.models import EmergencyAccess
     from pathways.people.models import Membership, Role
 
     pat.home_organisation = organisation
@@ -193,10 +194,20 @@ def test_a_professional_reaches_emergency_access_from_their_page_and_sees_the_pl
     Membership.objects.create(user=pat, organisation=organisation, role=Role.PERSON)
     client.force_login(lee)
     assert f"/circle/emergency/{pat.public_id}/" in client.get("/people/").content.decode()
-    assert client.get(f"/plan/of/{pat.public_id}/").status_code == 404
+    assert client.get(f"/safety/of/{pat.public_id}/").status_code == 404
     response = client.post(f"/circle/emergency/{pat.public_id}/", {"reason": "No contact for a week"})
-    assert response["Location"] == f"/plan/of/{pat.public_id}/"
-    assert client.get(f"/plan/of/{pat.public_id}/").status_code == 200
+    assert response["Location"] == f"/safety/of/{pat.public_id}/"
+    ends = timezone.localtime(EmergencyAccess.objects.get(person=pat).ends_at)
+    for page in (f"/safety/of/{pat.public_id}/", f"/plan/of/{pat.public_id}/"):
+        body = client.get(page).content.decode()
+        assert "Emergency access." in body
+        assert ends.strftime("%H:%M") in body and "by the person's consent" not in body
+        assert f'href="/plan/of/{pat.public_id}/"' in body and f'href="/safety/of/{pat.public_id}/"' in body
+
+
+def test_a_page_shown_under_a_consent_says_so_not_emergency(sam_client, pat, plan_grant):
+    body = sam_client.get(f"/plan/of/{pat.public_id}/").content.decode()
+    assert "by the person's consent" in body and "Emergency access." not in body
 
 
 def test_emergency_access_pages_do_not_reveal_people_to_others(client, pat, rue, ada):

@@ -17,16 +17,18 @@ logger = logging.getLogger("pathways.worker")
 
 
 def periodic_jobs():
-    """What runs every round besides sending: check-in reminders, and the early-warning look for paused check-ins."""
+    """What runs every round besides sending: check-in reminders, the early-warning look for paused check-ins, and
+    crisis alerts nobody has answered in time, told to the next people the person chose."""
     from pathways.checkins.reminders import checkin_reminders_create_due
     from pathways.checkins.services import early_warning_sweep
     from pathways.circle.checkpoints import access_log_checkpoint_write
     from pathways.circle.consent_log import endings_sweep
     from pathways.people.account_mail import sign_ups_sweep
+    from pathways.safety.escalation import crisis_alerts_escalate_due
     from pathways.signins.held_forms import held_forms_sweep
     from pathways.signins.services import sessions_end_expired
 
-    return [checkin_reminders_create_due, early_warning_sweep, sessions_end_expired,
+    return [crisis_alerts_escalate_due, checkin_reminders_create_due, early_warning_sweep, sessions_end_expired,
             sign_ups_sweep, services.emails_sweep, held_forms_sweep,
             # Ended consents and emergency accesses into the access log, then its checkpoint outside the database.
             endings_sweep, access_log_checkpoint_write]
