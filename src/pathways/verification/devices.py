@@ -58,11 +58,16 @@ def _wait(device: Device, now: datetime) -> int:
     return max(1, int((details["locked_until"] - now).total_seconds() + 0.999))
 
 
+def authenticator_being_set_up(*, user) -> TOTPDevice | None:
+    """The app being set up, if the set-up page was opened; None otherwise."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+
+
 @transaction.atomic
 def authenticator_pending(*, user) -> TOTPDevice:
     """The app being set up: the same secret on every visit until it is confirmed with a code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+    return authenticator_being_set_up(user=user) or TOTPDevice.objects.create(user=user, name=APP_NAME,
+                                                                              confirmed=False)
 
 
 def authenticator_confirm(*, user, code: str) -> tuple[CodeCheck, list[str]]:

@@ -1,5 +1,6 @@
 """The second step at sign-in, confirming it is you, two-step sign-in settings, and a new email address."""
 from base64 import b32encode
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -88,6 +90,9 @@ def set_up(request: HttpRequest) -> HttpResponse:
     user = request.user
     asked_next = request.POST.get("next") or request.GET.get("next")
     next_url = safe_next(request, asked_next) if asked_next else ""  # where the requirement interrupted
+    if request.method == "POST" and devices.authenticator_being_set_up(user=user) is None:
+        # A code posted before the page made a secret (no QR was ever shown): show the page, write nothing.
+        return redirect(reverse("verification:set_up") + (f"?next={quote(next_url)}" if next_url else ""))
     device = devices.authenticator_pending(user=user)
     form = AuthenticatorConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +108,8 @@ def set_up(request: HttpRequest) -> HttpResponse:
                        "That code did not work. Check the app shows Pathways, and type the code showing now.")
     secret = b32encode(device.bin_key).decode()
     return render(request, "verification/set_up.html", {
-        "form": form, "qr": qr_svg(device.config_url), "next": next_url, "replacing": has_second_factor(user),
+        "form": form, "qr": qr_svg(device.config_url), "app_link": device.config_url, "next": next_url,
+        "replacing": has_second_factor(user),
         "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)]})
 
 

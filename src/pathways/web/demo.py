@@ -14,7 +14,7 @@ from pathways.checkins import services as checkin_services
 from pathways.checkins.models import DailyCheckIn, RecoveryCheckIn
 from pathways.checkins.recovery_items import ITEM_IDS
 from pathways.circle import services as circle_services
-from pathways.circle.models import Access, Category
+from pathways.circle.models import Access, Category, CircleMember, SupporterRole
 from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
 from pathways.people.services import account_create
 from pathways.plans import services as plan_services
@@ -31,6 +31,10 @@ DEMO_PASSWORD = "riverbend-demo-2026"
 DEMO_AUTHENTICATOR_KEY = "98450b1436d4a2a5cb5f7574a4c91ed54ff68622"
 DEMO_RECOVERY_CODES_SHOWN = 3
 
+# A family ally: not staff, so no authenticator. Pat shares only her plan and safety plan with her sister, and
+# for that two-step sign-in is Dee's choice (verification/requirement.py); staff show the other side.
+ALLY = ("dee@demo.pathways.invalid", "Dee Demo", "Dee", "she/her")
+
 STAFF = [
     ("ada@demo.pathways.invalid", "Ada Demo", "Ada", "she/her", Role.ADMIN),
     ("sam@demo.pathways.invalid", "Sam Demo", "Sam", "they/them", Role.PEER_SUPPORTER),
@@ -44,6 +48,10 @@ PEOPLE = [
         "pathways": {Pathway.ABSTINENCE: "", Pathway.MUTUAL_AID_12_STEP: "Tuesday and Friday meetings"},
         "culture": "Grew up in a big family that cooks together on Sundays.",
         "what_helps": "A walk before I talk about hard things.",
+        "how_to_reach_me": "Text me first. If I have not answered in ten minutes, call, and keep trying.",
+        # A hard day today: what a supporter she shares check-ins with sees first.
+        "today": {"mood": 2, "cravings": 9, "sleep_hours": 4, "sleep_quality": 1, "lonely": "yes",
+                  "tired": "yes", "connected": "no"},
         "strengths": [(StrengthKind.MINE, "I keep going when things get hard"),
                       (StrengthKind.FAMILY, "My sister checks in every week")],
         "goals": [
@@ -124,22 +132,40 @@ def load_demo() -> Organisation:
         Membership.objects.create(organisation=organisation, user=staff[preferred], role=role)
         _demo_authenticator(staff[preferred])
     people = {person["preferred"]: _load_person(organisation, person) for person in PEOPLE}
-    # Pat shares her plan with Sam (who may suggest) and asks to have Sam told in a crisis; Jo lets Lee see his
-    # plan and safety plan.
+    # Pat shares with Sam (who may suggest changes to her plan) everything a peer supporter answering an alert
+    # needs, and asks to have Sam told in a crisis; Jo lets Lee see his plan and safety plan.
     for person, supporter, items in [
-        (people["Pat"], staff["Sam"], {Category.PLAN: Access.SUGGEST, Category.CRISIS_ALERTS: Access.VIEW}),
+        (people["Pat"], staff["Sam"], {Category.PLAN: Access.SUGGEST, Category.SAFETY_PLAN: Access.VIEW,
+                                       Category.CHECKINS: Access.VIEW, Category.REACH_ME: Access.VIEW,
+                                       Category.CRISIS_ALERTS: Access.VIEW}),
         (people["Jo"], staff["Lee"], {Category.PLAN: Access.VIEW, Category.SAFETY_PLAN: Access.VIEW}),
     ]:
         member = circle_services.staff_add(person=person, staff=supporter)
-        circle_services.grant_create(member=member, items=items, purpose="To support me in my recovery",
-                                     signature=person.name)
+        _share(member, items)
+    _share(_ally_of(people["Pat"]), {Category.PLAN: Access.VIEW, Category.SAFETY_PLAN: Access.VIEW})
     return organisation
+
+
+def _share(member, items) -> None:
+    circle_services.grant_create(member=member, items=items, purpose="To support me in my recovery",
+                                 signature=member.person.name)
+
+
+def _ally_of(person: User):
+    """Pat's sister joins her circle the way any family member does: by the link Pat gives her."""
+    email, name, preferred, pronouns = ALLY
+    _, token = circle_services.invitation_create(person=person, role=SupporterRole.ALLY, name=preferred,
+                                                 relationship="my sister")
+    ally = circle_services.invitation_accept_new_account(token=token, email=email, password=DEMO_PASSWORD, name=name,
+                                                         preferred_name=preferred, pronouns=pronouns)
+    return CircleMember.objects.get(person=person, supporter=ally, removed_at__isnull=True)
 
 
 def _load_person(organisation, data) -> User:
     user = _account(organisation, data["email"], data["name"], data["preferred"], data["pronouns"])
     Membership.objects.create(organisation=organisation, user=user, role=Role.PERSON)
-    PersonProfile.objects.create(user=user, culture=data["culture"], what_helps=data["what_helps"])
+    PersonProfile.objects.create(user=user, culture=data["culture"], what_helps=data["what_helps"],
+                                 how_to_reach_me=data.get("how_to_reach_me", ""))
     plan = plan_services.plan_create(person=user)
     Plan.objects.filter(pk=plan.pk).update(created_at=timezone.now() - timedelta(days=data["days_ago"]))
     plan_services.recovery_meaning_update(plan=plan, actor=user, text=data["meaning"])
@@ -167,6 +193,8 @@ def _load_person(organisation, data) -> User:
     if "safety_plan" in data:
         safety_services.safety_plan_save(person=user, **data["safety_plan"])
     _load_checkins(user, days=min(data["days_ago"], 90))
+    if "today" in data:
+        DailyCheckIn.objects.create(person=user, day=timezone.localdate(), **data["today"])
     return user
 
 
@@ -218,4 +246,5 @@ def demo_recovery_codes() -> list[tuple[str, list[str]]]:
 
 
 def demo_accounts() -> list[tuple[str, str]]:
-    return [(email, role.label) for email, _, _, _, role in STAFF] + [(p["email"], "person") for p in PEOPLE]
+    return ([(email, role.label) for email, _, _, _, role in STAFF] + [(p["email"], "person") for p in PEOPLE]
+            + [(ALLY[0], "ally (family), two-step sign-in optional")])

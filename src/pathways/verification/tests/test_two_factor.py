@@ -1,4 +1,6 @@
 """Two-step sign-in: setting up the app, logging in with a code or a recovery code, throttling, and who must."""
+import html
+import re
 from datetime import timedelta
 
 from django.contrib.auth import SESSION_KEY
@@ -60,6 +62,9 @@ def test_setting_up_refuses_a_wrong_code_and_turns_on_with_the_right_one(client,
     body = page.content.decode()
     assert "<svg" in body and "QR code to scan" in body
     assert devices.b32encode(device.bin_key).decode()[:4] in body  # the secret written out, for typing in
+    # On the phone itself, a link opens the app with the secret (authenticator apps register otpauth://).
+    link = re.search(r'href="(otpauth://totp/[^"]+)"', body).group(1)
+    assert html.unescape(link) == device.config_url
     assert client.get(reverse("verification:set_up")).status_code == 200
     assert TOTPDevice.objects.get(user=pat).key == device.key  # a reload keeps the same secret
 
@@ -230,13 +235,22 @@ def test_setting_it_up_lets_staff_carry_on_where_they_were_going(lee):
     assert client.get("/people/").status_code == 200
 
 
-def test_a_supporter_in_a_circle_must_have_it_and_the_person_need_not(pat, sam):
+def test_an_ally_given_more_than_the_plans_must_have_it_and_the_person_need_not(pat, sam):
     _, token = circle.invitation_create(person=pat, role=SupporterRole.ALLY, name="Sam")
-    circle.invitation_accept(token=token, supporter=sam)
+    member = circle.invitation_accept(token=token, supporter=sam)
     supporter, person = Client(), Client()
     supporter.force_login_password_only(sam)
     person.force_login_password_only(pat)
-    assert supporter.get(reverse("reports:caseload"))["Location"].startswith(TWO_FACTOR)
+    caseload = reverse("reports:caseload")
+    assert supporter.get(caseload).status_code == 200  # in the circle, nothing shared yet: their choice
+    circle.grant_create(member=member, items={"plan": "view", "safety_plan": "view"}, purpose="Help", signature="Pat")
+    assert supporter.get(caseload).status_code == 200
+    assert "It is your choice" in supporter.get(TWO_FACTOR).content.decode()
+    wider = circle.grant_create(member=member, items={"checkins": "view"}, purpose="Help", signature="Pat")
+    assert supporter.get(caseload)["Location"].startswith(TWO_FACTOR)  # on the very next request
+    assert "needs two-step sign-in" in supporter.get(TWO_FACTOR).content.decode()
+    circle.grant_revoke(grant=wider)
+    assert supporter.get(caseload).status_code == 200
     assert person.get(reverse("plans:plan")).status_code == 200
     assert person.get(reverse("circle:circle")).status_code == 200
     page = person.get(TWO_FACTOR).content.decode()

@@ -13,7 +13,7 @@ def test_demo_data_loads_once_with_staff_and_people_on_different_pathways(db, ca
     call_command("load_demo")
     call_command("load_demo")
     assert "already loaded" in capsys.readouterr().out
-    assert User.objects.filter(email__endswith="@demo.pathways.invalid").count() == 6
+    assert User.objects.filter(email__endswith="@demo.pathways.invalid").count() == 7
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {Role.ADMIN, Role.PEER_SUPPORTER, Role.PROFESSIONAL, Role.PERSON}
     pathways_per_person = {
@@ -50,3 +50,15 @@ def test_demo_staff_can_sign_in_without_a_phone_with_a_printed_recovery_code(cli
     client.post("/account/login/", {"username": "lee@demo.pathways.invalid", "password": DEMO_PASSWORD})
     assert client.post("/account/login/code/", {"code": code}).status_code == 302
     assert client.get("/people/").status_code == 200
+
+
+def test_the_demo_shows_two_step_sign_in_required_of_staff_and_chosen_by_an_ally(client, db):
+    call_command("load_demo")
+    for email, expected in (("dee@demo.pathways.invalid", 200), ("sam@demo.pathways.invalid", 302)):
+        client.post("/account/login/", {"username": email, "password": DEMO_PASSWORD})
+        assert client.get("/people/").status_code == expected  # Sam must give a code; Dee has the choice
+        client.post("/account/logout/")
+    client.post("/account/login/", {"username": "dee@demo.pathways.invalid", "password": DEMO_PASSWORD})
+    pat = User.objects.get(email="pat@demo.pathways.invalid")
+    assert client.get(f"/safety/of/{pat.public_id}/").status_code == 200
+    assert client.get(f"/checkin/of/{pat.public_id}/").status_code == 404  # not shared with her sister
