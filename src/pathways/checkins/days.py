@@ -21,9 +21,9 @@ DECLINED = "prefer not to say"
 
 # (item, label) in the order of the check-in form. The note is left out: it is the person's own jotting.
 DAY_ITEMS = [("mood", "Mood"), ("cravings", "Cravings (0 none, 10 very strong)"), ("sleep_hours", "Hours slept"),
-             ("sleep_quality", "How well they slept"), ("energy", "Energy"), ("hungry", "Hungry"),
+             ("sleep_quality", "Sleep quality"), ("energy", "Energy"), ("hungry", "Hungry"),
              ("angry", "Angry or on edge"), ("lonely", "Lonely"), ("tired", "Tired"),
-             ("connected", "Talked with someone who supports them"), ("self_care", "Did something kind for themselves"),
+             ("connected", "Talked with a supporter"), ("self_care", "Self-care"),
              ("self_harm_thoughts", "Thoughts of self-harm")]
 # The use questions asked depend on the person's pathways at the time, so only "used" is always listed.
 USE_ITEMS = [("used", "Used"), ("what", "What"), ("how_much", "About how much"), ("not_alone", "Not alone"),
@@ -94,7 +94,7 @@ def _day(day: date, checkin: DailyCheckIn | None, *, shows_use: bool) -> Day:
         if use and use.reflection_shared:
             found.reflections = [Answered(label, text) for label, text in (
                 ("What was happening", use.what_was_happening),
-                ("What they learned, or might try next time", use.what_i_learned)) if text]
+                ("Learned, or might try next time", use.what_i_learned)) if text]
     return found
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pathways.circle.selectors import person_by_public_id
+from pathways.people.pronouns import words_for
 from pathways.plans.selectors import current_pathway_codes, plan_get
 from pathways.signins.held_forms import form_data
 
@@ -106,4 +107,4 @@ def shared_daily(request: HttpRequest, person_id) -> HttpResponse:
     if person.pk == request.user.pk:
         return redirect("reports:progress")
     return render(request, "checkins/daily_shared.html", {
-        "person": person, "found": days.day_by_day(person=person, viewer=request.user)})
+        "person": person, "about": words_for(person), "found": days.day_by_day(person=person, viewer=request.user)})

@@ -59,7 +59,7 @@ def _links(category: Category, person_id) -> list[tuple[str, str]]:
         Category.SAFETY_PLAN: [("Safety plan", reverse("safety:shared_plan", kwargs=kwargs))],
         Category.CHECKINS: [("Check-ins, day by day", reverse("checkins:shared_daily", kwargs=kwargs)),
                             ("Weekly trends", reverse("reports:shared_progress", kwargs=kwargs))],
-        Category.USE_LOG: [("Lapses and what they learned",
+        Category.USE_LOG: [("Lapses, and what was learned",
                             reverse("reports:shared_progress", kwargs=kwargs) + "#lapses")],
         Category.MEASURES: [("Recovery measures over time", reverse("reports:shared_progress", kwargs=kwargs)),
                             ("Questionnaire results", reverse("questionnaires:shared", kwargs=kwargs))],
@@ -74,8 +74,8 @@ TITLES = {
     Category.USE_LOG: "Use log", Category.MEASURES: "Recovery measures", Category.EARLY_WARNING: "Early warning",
     Category.CRISIS_ALERTS: "Crisis alerts", Category.NOTES: "Notes about your sessions together",
 }
-WITHOUT_PAGE = {
-    Category.CRISIS_ALERTS: "You are told when they may need support straight away.",
+WITHOUT_PAGE = {  # {name}: the person's name, never a guessed pronoun
+    Category.CRISIS_ALERTS: "You are told straight away when {name} may need support.",
     Category.NOTES: "There is no page for these notes yet.",
 }
 
@@ -94,7 +94,7 @@ def person_page(*, person, viewer) -> PersonPage:
     decisions[Category.ABOUT_ME] = _shown(viewer, person, Category.ABOUT_ME)
     decisions[Category.REACH_ME] = _shown(viewer, person, Category.REACH_ME)
     page.parts = [Part(label=TITLES[category], links=_links(category, person.public_id),
-                       without_page=WITHOUT_PAGE.get(category, ""))
+                       without_page=WITHOUT_PAGE.get(category, "").format(name=person.display_name))
                   for category in TITLES if decisions[category].allowed]
     profile = PersonProfile.objects.filter(user=person).first() or PersonProfile(user=person)
     if decisions[Category.ABOUT_ME].allowed:

@@ -14,12 +14,14 @@ from pathways.checkins import services as checkin_services
 from pathways.checkins.models import DailyCheckIn, RecoveryCheckIn
 from pathways.checkins.recovery_items import ITEM_IDS
 from pathways.circle import services as circle_services
-from pathways.circle.models import Access, Category, CircleMember, SupporterRole
+from pathways.circle.models import Access, AlertPreference, Category, CircleMember, SupporterRole
+from pathways.circle.telling import alert_preference_update
 from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
-from pathways.people.services import account_create
+from pathways.people.services import account_create, organisation_settings_update
 from pathways.plans import services as plan_services
 from pathways.plans.models import Dimension, GoalStatus, Pathway, Plan, StrengthKind
 from pathways.safety import services as safety_services
+from pathways.safety.models import RiskLevel
 from pathways.verification import devices
 
 DEMO_ORGANISATION = "Riverbend Recovery Collective (demo)"
@@ -51,7 +53,7 @@ PEOPLE = [
         "how_to_reach_me": "Text me first. If I have not answered in ten minutes, call, and keep trying.",
         # A hard day today: what a supporter she shares check-ins with sees first.
         "today": {"mood": 2, "cravings": 9, "sleep_hours": 4, "sleep_quality": 1, "lonely": "yes",
-                  "tired": "yes", "connected": "no"},
+                  "tired": "yes", "connected": "no", "self_harm_thoughts": "some"},
         "strengths": [(StrengthKind.MINE, "I keep going when things get hard"),
                       (StrengthKind.FAMILY, "My sister checks in every week")],
         "goals": [
@@ -143,6 +145,13 @@ def load_demo() -> Organisation:
         member = circle_services.staff_add(person=person, staff=supporter)
         _share(member, items)
     _share(_ally_of(people["Pat"]), {Category.PLAN: Access.VIEW, Category.SAFETY_PLAN: Access.VIEW})
+    # Lee is on duty, and Pat lets Lee be told if nobody in her circle answers her alert in time. Her hard day
+    # raised one: Sam sees it first in "People I support", and the worker tells Lee if Sam does not answer.
+    organisation_settings_update(organisation=organisation, country=organisation.country,
+                                 time_zone=organisation.time_zone, on_duty_professional=staff["Lee"].pk)
+    alert_preference_update(person=people["Pat"], wait_minutes=AlertPreference.DEFAULT_WAIT_MINUTES,
+                            on_duty_allowed=True)
+    safety_services.crisis_alert_raise(person=people["Pat"], level=RiskLevel.SOME)
     return organisation
 
 

@@ -167,3 +167,16 @@ class TestReflectionChoice:
         assert 'name="reflection_shared"' in page
         pat_client.post(reverse("checkins:daily"), {"used": "yes", "what_i_learned": "Call first"})
         assert UseLog.objects.get(checkin__person=pat).reflection_shared is False
+
+
+def test_pages_for_supporters_speak_of_the_person_in_her_own_pronouns(client, pat, sam, sams_membership, pats_days):
+    """Pat is she/her: the day-by-day page and the early-warning page never call her "they"."""
+    import re
+
+    _grant(sams_membership, Category.CHECKINS, Category.EARLY_WARNING)
+    client.force_login(sam)
+    for name in ("checkins:shared_daily", "warning_signs:shared_plan"):
+        body = client.get(_url(name, pat)).content.decode()
+        main = body[body.index("<main"):body.index("</main>")]
+        assert not re.search(r"\b(they|their|them|themselves)\b", main, re.IGNORECASE), name
+    assert "Pat has not shared her use log with you" in client.get(_url("checkins:shared_daily", pat)).content.decode()

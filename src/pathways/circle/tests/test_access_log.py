@@ -44,6 +44,17 @@ def test_a_refused_read_is_logged_too(pat, rue):
     assert not entry.allowed and entry.grant_ref == "" and entry.viewer_role == "person"
 
 
+def test_the_log_shows_times_on_the_persons_own_clock(client, pat, sam, plan_grant):
+    pat.time_zone = "Asia/Kolkata"  # UTC+5:30 all year: no summer time to make the expected hour drift
+    pat.save()
+    plan_selectors.plan_get(person=pat, viewer=sam)
+    at = AccessLogEntry.objects.reads().get().at
+    client.force_login(pat)
+    body = client.get("/circle/access-log/").content.decode()
+    assert (at + timedelta(hours=5, minutes=30)).strftime("%Y-%m-%d %H:%M") in body
+    assert "Asia/Kolkata" in body and "UTC" not in body
+
+
 def test_where_from_is_the_requesting_address(client, pat, sam, plan_grant):
     client.force_login(sam)
     client.get(f"/plan/of/{pat.public_id}/", REMOTE_ADDR="203.0.113.9")

@@ -62,3 +62,19 @@ def test_the_demo_shows_two_step_sign_in_required_of_staff_and_chosen_by_an_ally
     pat = User.objects.get(email="pat@demo.pathways.invalid")
     assert client.get(f"/safety/of/{pat.public_id}/").status_code == 200
     assert client.get(f"/checkin/of/{pat.public_id}/").status_code == 404  # not shared with her sister
+
+
+def test_the_demo_alert_reaches_sam_first_and_lee_only_if_nobody_answers(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pathways.notifications.models import Notification
+    from pathways.safety.escalation import crisis_alerts_escalate_due
+
+    call_command("load_demo")
+    sam, lee = (User.objects.get(email=f"{name}@demo.pathways.invalid") for name in ("sam", "lee"))
+    assert Notification.objects.filter(recipient=sam, kind="crisis_alert").count() == 1
+    assert not Notification.objects.filter(recipient=lee, kind="crisis_alert").exists()
+    crisis_alerts_escalate_due(now=timezone.now() + timedelta(minutes=16))
+    assert Notification.objects.filter(recipient=lee, kind="crisis_alert").count() == 1

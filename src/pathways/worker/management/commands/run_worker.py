@@ -1,5 +1,6 @@
-"""The worker: due check-in reminders, the early-warning sweep and other periodic jobs, then every email waiting in
-the one outbox (pathways.outbox), of every kind, until told to stop."""
+"""The worker: every app's periodic jobs (crisis alerts to their next round, check-in reminders, the early-warning
+sweep, sweeps of what has expired, the access log's endings and checkpoint), then every email waiting in the one
+outbox (pathways.outbox), of every kind, until told to stop."""
 import logging
 import os
 import secrets
@@ -11,31 +12,38 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from pathways.checkins.reminders import checkin_reminders_create_due
+from pathways.checkins.services import early_warning_sweep
+from pathways.circle.checkpoints import access_log_checkpoint_write
+from pathways.circle.consent_log import endings_sweep
 from pathways.outbox import services
+from pathways.people.account_mail import sign_ups_sweep
+from pathways.safety.escalation import crisis_alerts_escalate_due
+from pathways.signins.held_forms import held_forms_sweep
+from pathways.signins.services import sessions_end_expired
 
 logger = logging.getLogger("pathways.worker")
 
 
 def periodic_jobs():
-    """What runs every round besides sending: check-in reminders, the early-warning look for paused check-ins, and
-    crisis alerts nobody has answered in time, told to the next people the person chose."""
-    from pathways.checkins.reminders import checkin_reminders_create_due
-    from pathways.checkins.services import early_warning_sweep
-    from pathways.circle.checkpoints import access_log_checkpoint_write
-    from pathways.circle.consent_log import endings_sweep
-    from pathways.people.account_mail import sign_ups_sweep
-    from pathways.safety.escalation import crisis_alerts_escalate_due
-    from pathways.signins.held_forms import held_forms_sweep
-    from pathways.signins.services import sessions_end_expired
-
-    return [crisis_alerts_escalate_due, checkin_reminders_create_due, early_warning_sweep, sessions_end_expired,
-            sign_ups_sweep, services.emails_sweep, held_forms_sweep,
-            # Ended consents and emergency accesses into the access log, then its checkpoint outside the database.
-            endings_sweep, access_log_checkpoint_write]
+    """What runs every round besides sending, most urgent first. The worker sits above every app in the floor
+    plan, so it names each app's job here."""
+    return [
+        crisis_alerts_escalate_due,  # alerts nobody answered in time, to the next people the person chose
+        checkin_reminders_create_due,
+        early_warning_sweep,  # the early-warning look for paused check-ins
+        sessions_end_expired,
+        sign_ups_sweep,
+        services.emails_sweep,
+        held_forms_sweep,
+        endings_sweep,  # ended consents and emergency accesses into the access log,
+        access_log_checkpoint_write,  # then its checkpoint outside the database
+    ]
 
 
 class Command(BaseCommand):
-    help = ("Send every email waiting in the outbox, create due check-in reminders and run the early-warning sweep. "
+    help = ("Run every periodic job (crisis alerts to their next round, check-in reminders, the early-warning sweep and "
+            "the rest), then send every email waiting in the outbox. "
             "Stops cleanly on SIGTERM or Ctrl-C, after finishing the email it is sending.")
 
     def add_arguments(self, parser):
