@@ -119,7 +119,8 @@ def is_login_redirect(response) -> bool:
 # requests need. Each has its own tests (and the access matrix) elsewhere.
 DESTRUCTIVE = {"logout", "account_delete", "password_change", "signins:end", "signins:end_others",
                "circle:grant_revoke", "circle:category_revoke", "circle:member_remove", "circle:invitation_withdraw",
-               "plans:strength_remove", "warning_signs:sign_remove", "warning_signs:trigger_remove", "mi:saved_delete"}
+               "plans:strength_remove", "warning_signs:sign_remove", "warning_signs:trigger_remove", "mi:saved_delete",
+               "conversations:block"}
 
 
 def pages_for(role: str, s: matrix.Scenario) -> list[str]:

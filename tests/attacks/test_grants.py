@@ -29,6 +29,7 @@ SHARED_PAGES = {
     "questionnaires:response": {Category.MEASURES},
     "checkins:shared_daily": {Category.CHECKINS},
     "warning_signs:shared_plan": {Category.EARLY_WARNING},
+    "notes:of_person": {Category.NOTES},
     # The person's page lists every part shared (crisis alerts and notes too), so any grant opens it.
     "reports:person": set(Category),
 }

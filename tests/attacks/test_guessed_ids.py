@@ -28,6 +28,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from pathways.checkins.models import GentleNote, Questionnaire, QuestionnaireResponse, Trigger, WarningSign
 from pathways.circle.models import CircleInvitation, CircleMember, Grant
 from pathways.circle.tests import test_access_matrix as matrix
+from pathways.conversations.models import Conversation, SessionNote
 from pathways.mi.web.models import SavedTranscript
 from pathways.notifications.models import Notification
 from pathways.people.models import Organisation, User
@@ -49,7 +50,7 @@ ID_MODELS = {
 }
 # Every model with a public uuid, and who it belongs to (a grant: the supporter it names may read it).
 UUID_MODELS = {User: "pk", Grant: "recipient", CircleMember: "person", SavedTranscript: "owner",
-               AccountSession: "user", CrisisAlert: "person"}
+               AccountSession: "user", CrisisAlert: "person", SessionNote: "person", Conversation: "person"}
 STRING_ARGS = {"token", "uidb64", "rule", "category"}
 ID_STRIDE = 1 if os.environ.get("PATHWAYS_ATTACK_EVERY_ID") == "1" else 97
 BEYOND = (2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**30)  # past 32- and 64-bit integer columns

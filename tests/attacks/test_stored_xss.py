@@ -131,3 +131,44 @@ def test_csv_cells_never_start_a_formula(scenario, clients):
     for formula in FORMULAS:
         assert f"'{formula}" in cells, f"{formula!r} should be in the CSV, neutralised"
     assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
+
+
+def test_payloads_in_session_notes_and_responses_come_back_escaped(scenario, clients):
+    """A note's every box, and Pat's response beside it, typed with each payload through the real forms."""
+    author, pat = clients[matrix.NOTE_AUTHOR], clients["pat"]
+    pages, problems = set(), []
+    for payload in PAYLOADS:
+        response = author.post(reverse("notes:write", kwargs=matrix.pat_public_id(scenario)), {
+            "happened_on": matrix.today(scenario), "kind": "peer", "talked_about": payload,
+            "person_wants_next": payload, "next_steps": payload})
+        assert response.status_code == 302, response.status_code
+        note_url = response["Location"]
+        assert pat.post(note_url + "respond/", {"text": payload}).status_code == 302
+        pages |= {note_url, reverse("notes:list"), reverse("notes:of_person", kwargs=matrix.pat_public_id(scenario))}
+    seen = ""
+    for client in (pat, author, clients["peer/other-categories"], clients[matrix.EMERGENCY]):
+        for url in sorted(pages):
+            text = body(client.get(url))
+            seen += text
+            problems += [f"{url}: {snippet!r}" for snippet in live_markup(text)]
+    assert not problems, "\n".join(problems)
+    assert all(escape(payload) in seen for payload in PAYLOADS)
+
+
+def test_payloads_in_messages_come_back_escaped_on_the_page_and_in_the_poll(scenario, clients):
+    """Each payload sent by both sides of a conversation, read back on its page and in the fragment htmx polls."""
+    supporter, pat = clients[matrix.MESSAGE_WRITER], clients["pat"]
+    conversation = matrix.pats_conversation(scenario)
+    page = reverse("conversations:conversation", kwargs=conversation)
+    poll = reverse("conversations:new_messages", kwargs=conversation) + "?after=2000-01-01T00:00:00%2B00:00"
+    for payload in PAYLOADS:
+        assert supporter.post(page, {"text": payload}).status_code == 302
+        assert pat.post(page, {"text": payload}).status_code == 302
+    problems, seen = [], ""
+    for client in (pat, supporter):
+        for url in (page, poll, reverse("conversations:list")):
+            text = body(client.get(url))
+            seen += text
+            problems += [f"{url}: {snippet!r}" for snippet in live_markup(text)]
+    assert not problems, "\n".join(problems)
+    assert all(escape(payload) in seen for payload in PAYLOADS)

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pathways.circle.models import EmergencyAccess
+from pathways.conversations.models import SessionNote
 from pathways.outbox.tests.helpers import send_queued_mail
 from pathways.people.models import Membership, Role, User
 from pathways.plans.models import Goal, Suggestion
@@ -103,7 +104,12 @@ def drive_everything(seen: list[str]) -> tuple[User, User]:
     member = pat.circle.get()
     fill(person, reverse("circle:grant_new", args=[member.public_id]),
          choose={"share_plan": "suggest", "share_safety_plan": "view", "share_checkins": "view",
-                 "share_crisis_alerts": "view", "share_early_warning": "view", "until": "revoked"})
+                 "share_crisis_alerts": "view", "share_early_warning": "view", "share_notes": "write",
+                 "share_messages": "write", "until": "revoked"})
+    # They write to each other: both sides' words are encrypted like everything else.
+    conversation = supporter.get(reverse("conversations:with_person", args=[pat.public_id]))["Location"]
+    fill(supporter, conversation)
+    fill(person, conversation)
 
     # A professional of the person's programme, named in their own words, opens the record in an emergency.
     programme = organisation_create(name="Harbour Lights Programme")
@@ -131,6 +137,12 @@ def drive_everything(seen: list[str]) -> tuple[User, User]:
     save_form = next(form for form in read(analysed.content.decode()).forms if form["action"] == reverse("mi:save"))
     data = {**save_form["fields"], **{name: f"{MARKER} title" for name in save_form["text"]}}
     assert supporter.post(reverse("mi:save"), data).status_code == 302
+
+    # A note about a conversation, written by the supporter, and the person's response beside it.
+    fill(supporter, reverse("notes:write", args=[pat.public_id]))
+    note = SessionNote.objects.get(person=pat)
+    fill(person, reverse("notes:note", args=[note.public_id]), action=reverse("notes:respond", args=[note.public_id]))
+    assert supporter.get(reverse("notes:note", args=[note.public_id])).status_code == 200
 
     for client in (person, supporter):  # every page that shows the typed text, to catch anything a view logs
         for page in ("home", "plans:plan", "plans:history", "safety:plan", "circle:circle", "notifications:list"):

@@ -23,6 +23,7 @@ class Category(models.TextChoices):
     CRISIS_ALERTS = "crisis_alerts", "crisis alerts"
     ABOUT_ME = "about_me", "about me"
     REACH_ME = "reach_me", "how to reach me"
+    MESSAGES = "messages", "our messages"
 
 
 class Access(models.TextChoices):
@@ -50,6 +51,7 @@ ACCESS_RANK = {Access.VIEW: 1, Access.SUGGEST: 2, Access.WRITE: 3}
 ALLOWED_ACCESS = {category: {Access.VIEW} for category in Category}
 ALLOWED_ACCESS[Category.PLAN] = {Access.VIEW, Access.SUGGEST}
 ALLOWED_ACCESS[Category.NOTES] = {Access.VIEW, Access.WRITE}
+ALLOWED_ACCESS[Category.MESSAGES] = {Access.WRITE}  # a conversation is read and written, or not at all
 
 
 class SupporterRole(models.TextChoices):

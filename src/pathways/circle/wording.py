@@ -22,13 +22,15 @@ SHORT = {
     Category.CRISIS_ALERTS: "crisis alerts",
     Category.ABOUT_ME: "about me",
     Category.REACH_ME: "how to reach me",
+    Category.MESSAGES: "messages",
 }
 # Spoken to the person: "Sam will no longer see your check-ins".
 YOURS = {category: f"your {short}" for category, short in SHORT.items()} | {
     Category.ABOUT_ME: "your “about me”",
     Category.REACH_ME: "how to reach you",
 }
-PLURAL = {Category.CHECKINS, Category.MEASURES, Category.NOTES, Category.EARLY_WARNING, Category.CRISIS_ALERTS}
+PLURAL = {Category.CHECKINS, Category.MEASURES, Category.NOTES, Category.EARLY_WARNING, Category.CRISIS_ALERTS,
+          Category.MESSAGES}
 
 
 def short(category: str) -> str:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "pathways.plans",
     "pathways.checkins",
     "pathways.reports",
+    "pathways.conversations",
     "pathways.notifications",
     "pathways.safety",
     "pathways.mi.web",
@@ -203,6 +204,9 @@ PATHWAYS_SITE_URL = env_str("PATHWAYS_SITE_URL", "http://127.0.0.1:8000").rstrip
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "locale"]
+# Extra word lists for the respectful-language check (pathways.conversations.language), read after ours:
+# comma-separated paths of TOML files written like conversations/respectful_language.toml.
+PATHWAYS_LANGUAGE_FILES = env_list("PATHWAYS_LANGUAGE_FILES")
 TIME_ZONE = env_str("PATHWAYS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

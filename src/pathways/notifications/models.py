@@ -15,6 +15,8 @@ class Kind(models.TextChoices):
     CRISIS_ALERT = "crisis_alert", "Alerts about someone I support"
     CRISIS_ALERT_SENT = "crisis_alert_sent", "Who in my circle was alerted when I needed support"
     EMERGENCY_ACCESS = "emergency_access", "Emergency access to my record"
+    MESSAGE = "message", "New messages in my conversations"
+    SESSION_NOTE = "session_note", "Notes a supporter wrote about our conversations"
 
 
 def validate_site_path(value: str) -> None:

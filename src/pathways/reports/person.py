@@ -64,6 +64,9 @@ def _links(category: Category, person_id) -> list[tuple[str, str]]:
         Category.MEASURES: [("Recovery measures over time", reverse("reports:shared_progress", kwargs=kwargs)),
                             ("Questionnaire results", reverse("questionnaires:shared", kwargs=kwargs))],
         Category.EARLY_WARNING: [("Early-warning plan", reverse("warning_signs:shared_plan", kwargs=kwargs))],
+        Category.NOTES: [("Notes about your conversations", reverse("notes:of_person", kwargs=kwargs))],
+        # The conversation is looked up, or begun, when the link is followed.
+        Category.MESSAGES: [("Your conversation", reverse("conversations:with_person", kwargs=kwargs))],
     }.get(category, [])
 
 
@@ -73,10 +76,10 @@ TITLES = {
     Category.PLAN: "Recovery plan", Category.SAFETY_PLAN: "Safety plan", Category.CHECKINS: "Daily check-ins",
     Category.USE_LOG: "Use log", Category.MEASURES: "Recovery measures", Category.EARLY_WARNING: "Early warning",
     Category.CRISIS_ALERTS: "Crisis alerts", Category.NOTES: "Notes about your sessions together",
+    Category.MESSAGES: "Messages",
 }
 WITHOUT_PAGE = {  # {name}: the person's name, never a guessed pronoun
     Category.CRISIS_ALERTS: "You are told straight away when {name} may need support.",
-    Category.NOTES: "There is no page for these notes yet.",
 }
 
 
@@ -96,6 +99,10 @@ def person_page(*, person, viewer) -> PersonPage:
     page.parts = [Part(label=TITLES[category], links=_links(category, person.public_id),
                        without_page=WITHOUT_PAGE.get(category, "").format(name=person.display_name))
                   for category in TITLES if decisions[category].allowed]
+    if decisions[Category.NOTES].allowed and decide(viewer, person, Category.NOTES, Access.WRITE).allowed:
+        notes = next(part for part in page.parts if part.label == TITLES[Category.NOTES])
+        notes.links.append(("Write a note after a conversation",
+                            reverse("notes:write", kwargs={"person_id": person.public_id})))
     profile = PersonProfile.objects.filter(user=person).first() or PersonProfile(user=person)
     if decisions[Category.ABOUT_ME].allowed:
         page.about_me = AboutMe(pronouns=person.pronouns, culture=profile.culture, language=profile.language,

@@ -15,6 +15,8 @@ from pathways.checkins.models import DailyCheckIn, GentleNote
 from pathways.circle.models import ACCESS_RANK, Category
 from pathways.circle.policy import decisions_from_grants, log_reads
 from pathways.circle.selectors import live_grants_held
+from pathways.conversations.models import SessionNote
+from pathways.conversations.selectors import latest_message_at
 from pathways.people.models import Membership, Role, User
 from pathways.people.selectors import by_name
 from pathways.plans.models import Plan
@@ -49,7 +51,7 @@ class CaseloadEntry:
     days_without_checkin: int | None = None  # set only from QUIET_CHECKIN_DAYS on
     open_alert: OpenAlert | None = None
     early_warning: EarlyWarning | None = None
-    days_since_contact: int | None = None  # since the viewer last reached out to an alert of theirs
+    days_since_contact: int | None = None  # since the viewer last answered an alert of theirs, or wrote a note
     shown: list[str] = field(default_factory=list)  # the categories whose state the card shows
 
     @property
@@ -107,6 +109,16 @@ def caseload(*, viewer) -> list[CaseloadEntry]:
                                .values_list("alert__person_id", "last_at")):
         # The viewer's own action, about someone who shares with them now: no category to check, nothing to log.
         entries[person_id].days_since_contact = (today - timezone.localdate(last_at)).days
+    for person_id, last_at in latest_message_at(viewer=viewer, person_ids=entries).items():
+        # A message either way is contact too: the viewer's own conversation, so again nothing to log.
+        days = (today - timezone.localdate(last_at)).days
+        if entries[person_id].days_since_contact is None or days < entries[person_id].days_since_contact:
+            entries[person_id].days_since_contact = days
+    for person_id, last_on in (SessionNote.objects.filter(author=viewer, person_id__in=list(entries))
+                               .values("person_id").annotate(last_on=Max("happened_on"))
+                               .values_list("person_id", "last_on")):
+        # The viewer's own notes: the conversation each records was a contact too, so the nearer one counts.
+        _contacted(entries[person_id], (today - last_on).days)
     log_reads(viewer, [(entry.person, category, decisions[entry.person.pk, category])
                        for entry in entries.values() for category in entry.shown])
     return sorted(entries.values(), key=lambda entry: (entry.attention, entry.person.display_name.lower()))
@@ -137,6 +149,11 @@ def _show(entry: CaseloadEntry, category: Category, **state) -> None:
     for name, value in state.items():
         setattr(entry, name, value)
     entry.shown.append(category)
+
+
+def _contacted(entry: CaseloadEntry, days_ago: int) -> None:
+    if entry.days_since_contact is None or days_ago < entry.days_since_contact:
+        entry.days_since_contact = days_ago
 
 
 def _open_alerts(viewer, person_ids: list[int], *, since: datetime) -> list[CrisisAlert]:

@@ -16,6 +16,9 @@ from pathways.checkins.recovery_items import ITEM_IDS
 from pathways.circle import services as circle_services
 from pathways.circle.models import Access, AlertPreference, Category, CircleMember, SupporterRole
 from pathways.circle.telling import alert_preference_update
+from pathways.conversations.models import NoteKind
+from pathways.conversations.note_services import note_write
+from pathways.conversations.services import conversation_for, message_send
 from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
 from pathways.people.services import account_create, organisation_settings_update
 from pathways.plans import services as plan_services
@@ -139,12 +142,14 @@ def load_demo() -> Organisation:
     for person, supporter, items in [
         (people["Pat"], staff["Sam"], {Category.PLAN: Access.SUGGEST, Category.SAFETY_PLAN: Access.VIEW,
                                        Category.CHECKINS: Access.VIEW, Category.REACH_ME: Access.VIEW,
-                                       Category.CRISIS_ALERTS: Access.VIEW}),
+                                       Category.CRISIS_ALERTS: Access.VIEW, Category.MESSAGES: Access.WRITE,
+                                       Category.NOTES: Access.WRITE}),
         (people["Jo"], staff["Lee"], {Category.PLAN: Access.VIEW, Category.SAFETY_PLAN: Access.VIEW}),
     ]:
         member = circle_services.staff_add(person=person, staff=supporter)
         _share(member, items)
     _share(_ally_of(people["Pat"]), {Category.PLAN: Access.VIEW, Category.SAFETY_PLAN: Access.VIEW})
+    _talk(people["Pat"], staff["Sam"])
     # Lee is on duty, and Pat lets Lee be told if nobody in her circle answers her alert in time. Her hard day
     # raised one: Sam sees it first in "People I support", and the worker tells Lee if Sam does not answer.
     organisation_settings_update(organisation=organisation, country=organisation.country,
@@ -153,6 +158,24 @@ def load_demo() -> Organisation:
                             on_duty_allowed=True)
     safety_services.crisis_alert_raise(person=people["Pat"], level=RiskLevel.SOME)
     return organisation
+
+
+def _talk(person: User, supporter: User) -> None:
+    """A short conversation between Pat and Sam, and the note Sam wrote after their last call."""
+    conversation = conversation_for(CircleMember.objects.get(person=person, supporter=supporter,
+                                                             removed_at__isnull=True))
+    for author, text in [
+        (supporter, "Good to see you at the drop-in on Tuesday. How did the first week of the course go?"),
+        (person, "Harder than I thought, but I did module 2. Sleep is the thing, honestly."),
+        (supporter, "Module 2 is a real step. Want to talk about sleep on Thursday's call?"),
+        (person, "Yes please. After 6 is best."),
+    ]:
+        message_send(conversation=conversation, author=author, text=text)
+    note_write(person=person, author=supporter, happened_on=timezone.localdate() - timedelta(days=3),
+               kind=NoteKind.PHONE,
+               talked_about="Sleep since the course started, and how evenings feel longer without the kids.",
+               person_wants_next="To keep the Friday meeting and have a calmer bedtime.",
+               next_steps="Ask Jo for a lift on Friday\nTry the breathing exercise before bed")
 
 
 def _share(member, items) -> None:

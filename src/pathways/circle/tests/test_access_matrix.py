@@ -56,6 +56,8 @@ from pathways.circle.models import (
     Grant,
     SupporterRole,
 )
+from pathways.conversations import note_services as notes
+from pathways.conversations.models import NoteResponse, SessionNote
 from pathways.mi.web import services as mi
 from pathways.mi.web.models import SavedTranscript
 from pathways.notifications.models import Notification, ReminderSetting
@@ -123,6 +125,9 @@ GRANT_HOLDER = "peer/plan-suggest"  # whose membership and grant the circle:memb
 PAT = frozenset({"pat"})
 MEASURES_READERS = frozenset({f"{kind}/other-categories" for kind in KINDS} | {EMERGENCY})
 ALERT_RECIPIENTS = frozenset({f"{kind}/other-categories" for kind in KINDS})  # told of Pat's crisis alerts
+NOTE_WRITERS = frozenset({f"{kind}/other-categories" for kind in KINDS})  # notes about Pat's sessions: write
+NOTE_READERS = NOTE_WRITERS | {EMERGENCY}
+NOTE_AUTHOR = "peer/other-categories"  # wrote the note of Pat's that the notes:* rows use
 
 
 def _strongest(category: Category) -> Access:
@@ -310,6 +315,8 @@ def pats_state(s: Scenario) -> dict:
             "share_which_sign_with_supporters")),
         "saved transcripts": list(SavedTranscript.objects.filter(owner=pat).values_list("pk", "title", "text")),
         "sessions": sorted(AccountSession.objects.filter(user=pat).values_list("pk", flat=True)),
+        "session notes": sorted(SessionNote.objects.filter(person=pat).values_list("pk", flat=True)),
+        "note responses": NoteResponse.objects.filter(note__person=pat).count(),
     }
 
 
@@ -436,6 +443,14 @@ def pats_warning_note(s):
     return {"note_id": GentleNote.objects.filter(person=s.pat).first().pk}
 
 
+def pats_note(s):
+    """The latest version of a note about a conversation with Pat, written by NOTE_AUTHOR on first use."""
+    note = SessionNote.objects.filter(person=s.pat, replaced_by__isnull=True).first() or notes.note_write(
+        person=s.pat, author=s.users[NOTE_AUTHOR], happened_on=timezone.localdate(), kind="peer",
+        talked_about=f"{MARKER} the walk to the shop")
+    return {"note_id": note.public_id}
+
+
 def pats_other_session(s):
     """Pat signed in on another device too (her phone), which only she may sign out."""
     row = signins.session_record(user=s.pat, session_key="matrix0pats0phone0session0key0000000000",
@@ -449,6 +464,18 @@ def a_sign_up_link(s):
     PendingSignUp.objects.get_or_create(token_digest=token_digest(token), defaults={
         "email": "newcomer@matrix.example", "password_hash": "!", "expires_at": timezone.now() + timedelta(hours=1)})
     return {"token": token}
+
+
+MESSAGE_WRITER = "peer/other-categories"  # shares "our messages" with Pat; whose conversation the rows use
+MESSAGE_GRANTEES = frozenset(f"{kind}/other-categories" for kind in KINDS)
+
+
+def pats_conversation(s):
+    """Pat's conversation with MESSAGE_WRITER, started on first use."""
+    from pathways.conversations.services import conversation_for
+
+    member = CircleMember.objects.get(person=s.pat, supporter=s.users[MESSAGE_WRITER], removed_at__isnull=True)
+    return {"conversation_id": conversation_for(member).public_id}
 
 
 OWN_PLAN = dict(who=PLAN_HOLDERS)  # the viewer's own plan: Pat sees hers, Rue hers, anyone else 404
@@ -600,6 +627,21 @@ MATRIX: dict[str, Case] = {
     "questionnaires:organisation": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation,
                                        tries=(GET, POST(questionnaire_upload))),
 
+    # Messages: everyone's own list (a supporter's names whom they write to); a conversation is Pat's and her
+    # member's while she shares "our messages" with them, never anyone else's (emergency access included).
+    # A supporter's message notifies Pat. Receipts, mute and block are Pat's choices alone.
+    "conversations:list": Case(who=SIGNED_IN, name_ok_for=MESSAGE_GRANTEES),
+    "conversations:with_person": Case(who=PAT | MESSAGE_GRANTEES, kwargs=pat_public_id, ok=frozenset({302}),
+                                      name_ok_for=MESSAGE_GRANTEES),
+    "conversations:conversation": Case(who=PAT | {MESSAGE_WRITER}, kwargs=pats_conversation,
+                                       tries=(GET, POST(lambda s: {"text": "Thinking of you"})),
+                                       name_ok_for=frozenset({MESSAGE_WRITER}), may_change_pat=PAT | {MESSAGE_WRITER}),
+    "conversations:new_messages": Case(who=PAT | {MESSAGE_WRITER}, kwargs=pats_conversation,
+                                       name_ok_for=frozenset({MESSAGE_WRITER})),
+    "conversations:receipts": Case(who=PAT, kwargs=pats_conversation, tries=(POST(lambda s: {"read_receipts": "on"}),)),
+    "conversations:mute": Case(who=PAT, kwargs=pats_conversation, tries=(POST(),)),
+    "conversations:block": Case(who=PAT, kwargs=pats_conversation, tries=(GET, POST())),
+
     # Notifications: everyone reads, marks and sets up only their own; one of Pat's, by id, is Pat's alone.
     "notifications:list": Case(who=SIGNED_IN),
     "notifications:open": Case(who=PAT, kwargs=pats_notification, ok=frozenset({302})),
@@ -671,6 +713,25 @@ MATRIX: dict[str, Case] = {
     "mi:saved_delete": Case(who=PAT, kwargs=pats_saved_transcript, shows_marker_to=PAT, tries=(GET, POST())),
     "mi:practice": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(GET, POST(lambda s: {
         "reply": "It sounds like this week mattered to you."}))),
+    # The respectful-language check answers only about the words posted to it: nobody's record, no id.
+    "language:check": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(POST(lambda s: {
+        "language_field": "text", "language_id": "id_text", "text": "He is an addict."}),)),
+
+    # Notes about Pat's sessions: Pat reads every one (her own list has no id in it); a supporter reads them
+    # with a notes grant (or emergency access) and writes them with a notes grant to write; only the note's
+    # author corrects it (a new version), and only Pat responds. Pat writes no note about herself.
+    "notes:list": Case(who=SIGNED_IN),
+    "notes:of_person": Case(who=PAT | NOTE_READERS, kwargs=pat_public_id, name_ok_for=NOTE_READERS),
+    "notes:write": Case(who=NOTE_WRITERS, kwargs=pat_public_id, name_ok_for=NOTE_WRITERS,
+                        may_change_pat=NOTE_WRITERS, tries=(GET, POST(lambda s: {
+                            "happened_on": today(s), "kind": "peer", "talked_about": "A walk"}))),
+    "notes:note": Case(who=PAT | NOTE_READERS, kwargs=pats_note, marker_ok_for=PAT | NOTE_READERS,
+                       shows_marker_to=PAT | NOTE_READERS, name_ok_for=NOTE_READERS),
+    "notes:correct": Case(who=frozenset({NOTE_AUTHOR}), kwargs=pats_note, marker_ok_for=PAT | {NOTE_AUTHOR},
+                          shows_marker_to=frozenset({NOTE_AUTHOR}), name_ok_for=frozenset({NOTE_AUTHOR}),
+                          may_change_pat=frozenset({NOTE_AUTHOR}), tries=(GET, POST(lambda s: {
+                              "happened_on": today(s), "kind": "phone", "talked_about": "A walk, corrected"}))),
+    "notes:respond": Case(who=PAT, kwargs=pats_note, tries=(POST(lambda s: {"text": "As I remember it"}),)),
 }
 
 

@@ -78,3 +78,13 @@ def test_the_demo_alert_reaches_sam_first_and_lee_only_if_nobody_answers(db):
     assert not Notification.objects.filter(recipient=lee, kind="crisis_alert").exists()
     crisis_alerts_escalate_due(now=timezone.now() + timedelta(minutes=16))
     assert Notification.objects.filter(recipient=lee, kind="crisis_alert").count() == 1
+
+
+def test_the_demo_has_a_conversation_and_a_note_between_pat_and_sam(db):
+    from pathways.conversations.models import Message, SessionNote
+
+    call_command("load_demo")
+    pat = User.objects.get(email="pat@demo.pathways.invalid")
+    assert Message.objects.filter(conversation__person=pat).count() == 4
+    note = SessionNote.objects.get(person=pat)
+    assert note.author.email == "sam@demo.pathways.invalid" and len(note.next_steps.splitlines()) == 2
