@@ -89,6 +89,11 @@ def _shown(viewer, person, category: Category) -> Decision:
     return decision
 
 
+def _opens(category: Category, decision: Decision) -> bool:
+    """Emergency access opens the record, never a private conversation: messages need the person's consent."""
+    return category != Category.MESSAGES or decision.grant is not None
+
+
 def person_page(*, person, viewer) -> PersonPage:
     """What the viewer may see of the person, each part asked of the policy. The caller answers 404 when the
     page `shows_anything` is false (the refusals of the two parts shown inline are logged by then)."""
@@ -98,7 +103,7 @@ def person_page(*, person, viewer) -> PersonPage:
     decisions[Category.REACH_ME] = _shown(viewer, person, Category.REACH_ME)
     page.parts = [Part(label=TITLES[category], links=_links(category, person.public_id),
                        without_page=WITHOUT_PAGE.get(category, "").format(name=person.display_name))
-                  for category in TITLES if decisions[category].allowed]
+                  for category in TITLES if decisions[category].allowed and _opens(category, decisions[category])]
     if decisions[Category.NOTES].allowed and decide(viewer, person, Category.NOTES, Access.WRITE).allowed:
         notes = next(part for part in page.parts if part.label == TITLES[Category.NOTES])
         notes.links.append(("Write a note after a conversation",

@@ -95,6 +95,8 @@ def test_emergency_access_opens_every_part_and_says_so(client, pats_profile, org
     for name in ("plans:shared_plan", "safety:shared_plan", "checkins:shared_daily", "questionnaires:shared",
                  "warning_signs:shared_plan"):
         assert reverse(name, kwargs=person_id) in body
+    # A private conversation is never opened by emergency access, so it is not offered either.
+    assert reverse("conversations:with_person", kwargs=person_id) not in body
 
 
 # --- lapse reflections on the progress page -------------------------------------------------------------------
