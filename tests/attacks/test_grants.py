@@ -30,8 +30,10 @@ SHARED_PAGES = {
     "checkins:shared_daily": {Category.CHECKINS},
     "warning_signs:shared_plan": {Category.EARLY_WARNING},
     "notes:of_person": {Category.NOTES},
-    # The person's page lists every part shared (crisis alerts and notes too), so any grant opens it.
-    "reports:person": set(Category),
+    # The person's page lists every part shared (crisis alerts and notes too), so any grant opens it; but
+    # "notes about counselling" is a part only where Pat's organisation keeps them apart, which the scenario's
+    # does not (conversations/tests/test_counselling_notes.py covers it there).
+    "reports:person": set(Category) - {Category.COUNSELLING_NOTES},
 }
 
 

@@ -5,10 +5,23 @@ from django import forms
 from django.utils import timezone
 
 from pathways.people.forms import AboutMeFields, NewPasswordMixin
+from pathways.people.selectors import keeps_counselling_notes_apart
 
 from .models import ALLOWED_ACCESS, Access, Category, SupporterRole
 
 NOT_SHARED = ""
+NOT_OFFERED = ("Notes about counselling are not a separate choice for you: they are shared with your other "
+               "session notes. Choose from the list on this page.")
+
+HELP = {Category.COUNSELLING_NOTES: "Notes from your counselling. Sharing your other session notes does not "
+                                    "include these."}
+
+
+def offered_categories(person) -> list[Category]:
+    """What the person may share: every category, except "notes about counselling" unless their organisation
+    keeps counselling notes apart (elsewhere those notes are session notes like any other)."""
+    apart = keeps_counselling_notes_apart(person)
+    return [category for category in Category if apart or category != Category.COUNSELLING_NOTES]
 
 
 class CircleInviteForm(forms.Form):
@@ -55,23 +68,26 @@ class GrantForm(forms.Form):
 
     field_order = ["purpose", "until", "expires_on", "expiry_event", "signature"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        for category in Category:
+        self.categories = offered_categories(person)
+        for category in self.categories:
             options = [(NOT_SHARED, "Not shared")] + [
                 (access.value, access.label.capitalize()) for access in Access if access in ALLOWED_ACCESS[category]]
             self.fields[f"share_{category.value}"] = forms.ChoiceField(
                 label=category.label.capitalize(), choices=options, required=False, initial=NOT_SHARED,
-                widget=forms.RadioSelect)
+                widget=forms.RadioSelect, help_text=HELP.get(category, ""))
 
     def share_fields(self):
-        return [self[f"share_{category.value}"] for category in Category]
+        return [self[f"share_{category.value}"] for category in self.categories]
 
     def other_fields(self):
         return [self[name] for name in self.field_order]
 
     def clean(self):
         cleaned = super().clean()
+        if any(self.data.get(f"share_{category.value}") for category in set(Category) - set(self.categories)):
+            raise forms.ValidationError(NOT_OFFERED)
         if not self.items():
             raise forms.ValidationError("Choose at least one thing to share.")
         if cleaned.get("until") == "date":
@@ -83,7 +99,7 @@ class GrantForm(forms.Form):
         return cleaned
 
     def items(self) -> dict[str, str]:
-        return {category.value: self.cleaned_data[f"share_{category.value}"] for category in Category
+        return {category.value: self.cleaned_data[f"share_{category.value}"] for category in self.categories
                 if self.cleaned_data.get(f"share_{category.value}")}
 
     def expires_at(self):

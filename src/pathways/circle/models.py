@@ -24,6 +24,8 @@ class Category(models.TextChoices):
     ABOUT_ME = "about_me", "about me"
     REACH_ME = "reach_me", "how to reach me"
     MESSAGES = "messages", "our messages"
+    # Offered only where the person's organisation keeps counselling notes apart (Organisation.counselling_notes_apart).
+    COUNSELLING_NOTES = "counselling_notes", "notes about counselling"
 
 
 class Access(models.TextChoices):
@@ -51,6 +53,7 @@ ACCESS_RANK = {Access.VIEW: 1, Access.SUGGEST: 2, Access.WRITE: 3}
 ALLOWED_ACCESS = {category: {Access.VIEW} for category in Category}
 ALLOWED_ACCESS[Category.PLAN] = {Access.VIEW, Access.SUGGEST}
 ALLOWED_ACCESS[Category.NOTES] = {Access.VIEW, Access.WRITE}
+ALLOWED_ACCESS[Category.COUNSELLING_NOTES] = {Access.VIEW, Access.WRITE}
 ALLOWED_ACCESS[Category.MESSAGES] = {Access.WRITE}  # a conversation is read and written, or not at all
 
 

@@ -88,7 +88,7 @@ def member_remove(request: HttpRequest, member_id) -> HttpResponse:
 @recent_authentication_required
 def grant_new(request: HttpRequest, member_id) -> HttpResponse:
     member = selectors.member_get(member_public_id=member_id, viewer=request.user)
-    form = GrantForm(request.POST or None)
+    form = GrantForm(request.POST or None, person=member.person)
     if request.method == "POST" and form.is_valid():
         try:
             grant = services.grant_create(member=member, items=form.items(), purpose=form.cleaned_data["purpose"],

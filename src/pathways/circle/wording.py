@@ -23,6 +23,7 @@ SHORT = {
     Category.ABOUT_ME: "about me",
     Category.REACH_ME: "how to reach me",
     Category.MESSAGES: "messages",
+    Category.COUNSELLING_NOTES: "counselling notes",
 }
 # Spoken to the person: "Sam will no longer see your check-ins".
 YOURS = {category: f"your {short}" for category, short in SHORT.items()} | {
@@ -30,7 +31,7 @@ YOURS = {category: f"your {short}" for category, short in SHORT.items()} | {
     Category.REACH_ME: "how to reach you",
 }
 PLURAL = {Category.CHECKINS, Category.MEASURES, Category.NOTES, Category.EARLY_WARNING, Category.CRISIS_ALERTS,
-          Category.MESSAGES}
+          Category.MESSAGES, Category.COUNSELLING_NOTES}
 
 
 def short(category: str) -> str:

@@ -18,16 +18,20 @@ def _text(label: str, help_text: str = "") -> forms.CharField:
 
 class NoteForm(forms.Form):
     happened_on = forms.DateField(label="Date of the conversation", widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label="What kind of contact", choices=NoteKind.choices, initial=NoteKind.PEER)
+    kind = forms.ChoiceField(label="What kind of contact", choices=NoteKind.choices, initial=NoteKind.PEER,
+                             error_messages={"invalid_choice": "Choose one of the kinds of contact listed."})
     talked_about = _text("What we talked about")
     person_wants_next = _text("What {name} wants to happen next")
     next_steps = _text("Agreed next steps", "One per line.")
 
-    def __init__(self, *args, person, goals=None, **kwargs):
-        """`goals` (the person's, when the writer may suggest to their plan) adds the choice of offering the
-        next steps to the plan; without it they stay in the note."""
+    def __init__(self, *args, person, kinds, goals=None, **kwargs):
+        """`kinds`: the kinds of note the writer may write (`note_categories.writable_kinds`); a kind whose
+        category is not granted to them is not offered, and a posted one is refused. `goals` (the person's,
+        when the writer may suggest to their plan) adds the choice of offering the next steps to the plan;
+        without it they stay in the note."""
         kwargs.setdefault("initial", {}).setdefault("happened_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
         self.fields["person_wants_next"].label = self.fields["person_wants_next"].label.format(
             name=person.display_name)
         if goals is not None:

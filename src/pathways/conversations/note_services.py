@@ -48,8 +48,8 @@ def _tell_the_person(note: SessionNote, *, corrected: bool) -> None:
 @transaction.atomic
 def note_write(*, person, author, happened_on: date, kind: str, talked_about: str = "", person_wants_next: str = "",
                next_steps: str = "", replaces: SessionNote | None = None) -> SessionNote:
-    """Save a note (or a new version of one) and tell the person at once. The caller has checked the author's
-    NOTES write access through the policy."""
+    """Save a note (or a new version of one) and tell the person at once. The caller has checked, through the
+    policy, that the author may write a note of this `kind` (`note_categories.writable_kinds`)."""
     _validate(happened_on=happened_on, talked_about=talked_about, person_wants_next=person_wants_next,
               next_steps=next_steps)
     if replaces is not None:

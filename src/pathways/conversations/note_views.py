@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from pathways.circle.policy import Access, Category, can
+from pathways.circle.policy import Access, can
 from pathways.circle.selectors import person_by_public_id
 from pathways.plans import selectors as plans
 from pathways.signins.held_forms import form_data
@@ -13,6 +13,7 @@ from pathways.signins.held_forms import form_data
 from . import language
 from . import note_selectors as selectors
 from . import note_services as services
+from .note_categories import note_category, writable_kinds
 from .note_forms import NoteForm, ResponseForm
 
 LANGUAGE_CHECKED = ("talked_about", "person_wants_next", "next_steps")  # the note's own words
@@ -31,7 +32,7 @@ def of_person(request: HttpRequest, person_id) -> HttpResponse:
     person = person_by_public_id(public_id=person_id)
     notes = selectors.notes_of(person=person, viewer=request.user)
     own = person.pk == request.user.pk
-    may_write = not own and can(request.user, person, Category.NOTES, Access.WRITE)
+    may_write = not own and bool(writable_kinds(writer=request.user, person=person))
     return render(request, "conversations/note_list.html",
                   {"notes": notes, "person": person, "own": own, "may_write": may_write})
 
@@ -47,7 +48,8 @@ def _plan_goals(viewer, person):
 def write(request: HttpRequest, person_id) -> HttpResponse:
     person = selectors.person_to_write_about(person=person_by_public_id(public_id=person_id), viewer=request.user)
     goals = _plan_goals(request.user, person)
-    form = NoteForm(form_data(request), person=person, goals=goals)
+    form = NoteForm(form_data(request), person=person, kinds=writable_kinds(writer=request.user, person=person),
+                    goals=goals)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         note = services.note_write(person=person, author=request.user, happened_on=data["happened_on"],
@@ -70,7 +72,8 @@ def write(request: HttpRequest, person_id) -> HttpResponse:
 def correct(request: HttpRequest, note_id) -> HttpResponse:
     """A new version of the note, by its author; the earlier one stays in the note's history."""
     note = selectors.note_to_correct(note_id=note_id, viewer=request.user)
-    form = NoteForm(form_data(request), person=note.person, initial={
+    kinds = writable_kinds(writer=request.user, person=note.person)
+    form = NoteForm(form_data(request), person=note.person, kinds=kinds, initial={
         "happened_on": note.happened_on, "kind": note.kind, "talked_about": note.talked_about,
         "person_wants_next": note.person_wants_next, "next_steps": note.next_steps})
     if request.method == "POST" and form.is_valid():
@@ -94,7 +97,7 @@ def _note_page(request: HttpRequest, note_id, response_form: ResponseForm | None
     return render(request, "conversations/note.html", {
         "history": history, "note": note, "person": note.person, "is_person": is_person,
         "response_form": (response_form or ResponseForm()) if is_person else None,
-        "may_correct": is_author and can(request.user, note.person, Category.NOTES, Access.WRITE),
+        "may_correct": is_author and can(request.user, note.person, note_category(note, note.person), Access.WRITE),
         # For its writer: words that might land better, found in the saved note and stored nowhere.
         "language_findings": language.findings_for_form(
             "\n".join(getattr(note, name) for name in LANGUAGE_CHECKED)) if is_author else [],

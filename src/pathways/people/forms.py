@@ -143,11 +143,16 @@ class OrganisationSettingsForm(forms.Form):
         label="On-duty professional", required=False, coerce=int, empty_value=None,
         help_text="Told of a person's crisis alert when nobody in their circle answered in time, only if that "
                   "person allowed it. They learn only that the person may need support now.")
+    counselling_notes_apart = forms.BooleanField(
+        label="Keep counselling notes apart", required=False,
+        help_text="When on, each person chooses who may read notes about their counselling separately from "
+                  "notes about their other conversations.")
 
     @classmethod
     def for_organisation(cls, organisation: Organisation, data=None) -> "OrganisationSettingsForm":
         form = cls(data, initial={"country": organisation.country, "time_zone": organisation.time_zone,
-                                  "on_duty_professional": organisation.on_duty_professional_id})
+                                  "on_duty_professional": organisation.on_duty_professional_id,
+                                  "counselling_notes_apart": organisation.counselling_notes_apart})
         _with_blank(form.fields["time_zone"], f"Not set: the site's ({settings.TIME_ZONE})")
         professionals = User.objects.filter(memberships__organisation=organisation,
                                             memberships__role=Role.PROFESSIONAL, is_active=True).distinct()

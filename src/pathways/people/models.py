@@ -24,6 +24,8 @@ class Organisation(models.Model):
     # Told of a person's crisis alert when nobody in their circle answered in time, if the person allowed it.
     on_duty_professional = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True,
                                              related_name="+")
+    # Counselling notes shared under a consent category of their own, apart from other session notes.
+    counselling_notes_apart = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -68,3 +68,9 @@ def roles_of(user) -> set[str]:
 def by_name(user) -> tuple[str, str]:
     """Sort key for lists of people: preferred name, then email. Names are encrypted at rest, so SQL cannot sort them."""
     return (user.preferred_name.casefold(), user.email)
+
+
+def keeps_counselling_notes_apart(person: User) -> bool:
+    """Whether the person's organisation shares counselling notes under a consent category of their own."""
+    organisation = person.home_organisation
+    return organisation is not None and organisation.counselling_notes_apart

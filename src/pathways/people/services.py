@@ -251,16 +251,20 @@ def profile_update(*, user: User, preferred_name: str, pronouns: str, name: str,
 
 @transaction.atomic
 def organisation_settings_update(*, organisation: Organisation, country: str, time_zone: str,
-                                 on_duty_professional: int | None) -> Organisation:
-    """Where the programme is: the country and time zone its people get until they choose their own; and its
-    on-duty professional (a pk; None for nobody), who must be one of its professionals."""
+                                 on_duty_professional: int | None,
+                                 counselling_notes_apart: bool | None = None) -> Organisation:
+    """Where the programme is: the country and time zone its people get until they choose their own; its
+    on-duty professional (a pk; None for nobody), who must be one of its professionals; and whether its people
+    share counselling notes under a consent of their own (None leaves that as it is)."""
     if on_duty_professional is not None and not Membership.objects.filter(
             organisation=organisation, user_id=on_duty_professional, role=Role.PROFESSIONAL).exists():
         raise ValidationError("Choose one of your organisation's professionals to be on duty.")
     organisation.country, organisation.time_zone = country.upper(), time_zone
     organisation.on_duty_professional_id = on_duty_professional
+    if counselling_notes_apart is not None:
+        organisation.counselling_notes_apart = counselling_notes_apart
     organisation.full_clean()
-    organisation.save(update_fields=["country", "time_zone", "on_duty_professional"])
+    organisation.save(update_fields=["country", "time_zone", "on_duty_professional", "counselling_notes_apart"])
     return organisation
 
 

@@ -128,7 +128,8 @@ def _organisation_page(request: HttpRequest, org, *, invite_form=None, settings_
 
 @login_required
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    """The admin's page; a post here saves where the programme is (its country and time zone)."""
+    """The admin's page; a post here saves the programme's settings (where it is, who is on duty, and whether
+    counselling notes are kept apart)."""
     org = selectors.organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
     if request.method != "POST":
         return _organisation_page(request, org)
@@ -139,8 +140,7 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Saved where your programme is and who is on duty. People who chose their "
-                                      "own country or time zone keep theirs.")
+            messages.success(request, "Saved. People who chose their own country or time zone keep theirs.")
             return redirect("people:organisation", organisation_id=org.pk)
     return _organisation_page(request, org, settings_form=form, status=400)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from pathways.circle.models import EmergencyAccess, Grant
 from pathways.circle.policy import Access, Category, Decision, decide, log_read
 from pathways.circle.selectors import live_grants_held
+from pathways.conversations.note_categories import note_categories
 from pathways.people.models import PersonProfile
 
 PAGE = "your page for supporters"  # how a refusal reads in the person's access log: "opened your page for …"
@@ -65,6 +66,9 @@ def _links(category: Category, person_id) -> list[tuple[str, str]]:
                             ("Questionnaire results", reverse("questionnaires:shared", kwargs=kwargs))],
         Category.EARLY_WARNING: [("Early-warning plan", reverse("warning_signs:shared_plan", kwargs=kwargs))],
         Category.NOTES: [("Notes about your conversations", reverse("notes:of_person", kwargs=kwargs))],
+        # The same list: it shows the notes of every category the viewer may read.
+        Category.COUNSELLING_NOTES: [("Notes about your counselling sessions",
+                                      reverse("notes:of_person", kwargs=kwargs))],
         # The conversation is looked up, or begun, when the link is followed.
         Category.MESSAGES: [("Your conversation", reverse("conversations:with_person", kwargs=kwargs))],
     }.get(category, [])
@@ -76,8 +80,9 @@ TITLES = {
     Category.PLAN: "Recovery plan", Category.SAFETY_PLAN: "Safety plan", Category.CHECKINS: "Daily check-ins",
     Category.USE_LOG: "Use log", Category.MEASURES: "Recovery measures", Category.EARLY_WARNING: "Early warning",
     Category.CRISIS_ALERTS: "Crisis alerts", Category.NOTES: "Notes about your sessions together",
-    Category.MESSAGES: "Messages",
+    Category.COUNSELLING_NOTES: "Notes about counselling", Category.MESSAGES: "Messages",
 }
+NOTE_PARTS = (Category.NOTES, Category.COUNSELLING_NOTES)
 WITHOUT_PAGE = {  # {name}: the person's name, never a guessed pronoun
     Category.CRISIS_ALERTS: "You are told straight away when {name} may need support.",
 }
@@ -98,16 +103,19 @@ def person_page(*, person, viewer) -> PersonPage:
     """What the viewer may see of the person, each part asked of the policy. The caller answers 404 when the
     page `shows_anything` is false (the refusals of the two parts shown inline are logged by then)."""
     page = PersonPage(person=person)
-    decisions = {category: decide(viewer, person, category, Access.VIEW) for category in TITLES}
+    # Counselling notes are a part of their own only where the person's organisation keeps them apart.
+    titles = [category for category in TITLES if category not in NOTE_PARTS or category in note_categories(person)]
+    decisions = {category: decide(viewer, person, category, Access.VIEW) for category in titles}
     decisions[Category.ABOUT_ME] = _shown(viewer, person, Category.ABOUT_ME)
     decisions[Category.REACH_ME] = _shown(viewer, person, Category.REACH_ME)
     page.parts = [Part(label=TITLES[category], links=_links(category, person.public_id),
                        without_page=WITHOUT_PAGE.get(category, "").format(name=person.display_name))
-                  for category in TITLES if decisions[category].allowed and _opens(category, decisions[category])]
-    if decisions[Category.NOTES].allowed and decide(viewer, person, Category.NOTES, Access.WRITE).allowed:
-        notes = next(part for part in page.parts if part.label == TITLES[Category.NOTES])
-        notes.links.append(("Write a note after a conversation",
-                            reverse("notes:write", kwargs={"person_id": person.public_id})))
+                  for category in titles if decisions[category].allowed and _opens(category, decisions[category])]
+    for category in NOTE_PARTS:
+        if category in titles and decisions[category].allowed and decide(viewer, person, category, Access.WRITE).allowed:
+            notes = next(part for part in page.parts if part.label == TITLES[category])
+            notes.links.append(("Write a note after a conversation",
+                                reverse("notes:write", kwargs={"person_id": person.public_id})))
     profile = PersonProfile.objects.filter(user=person).first() or PersonProfile(user=person)
     if decisions[Category.ABOUT_ME].allowed:
         page.about_me = AboutMe(pronouns=person.pronouns, culture=profile.culture, language=profile.language,

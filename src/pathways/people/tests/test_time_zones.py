@@ -215,10 +215,10 @@ def organisation_page(organisation) -> str:
 
 def test_the_admin_says_where_the_programme_is(client, ada, organisation):
     client.force_login(ada)
-    assert "Where your programme is" in client.get(organisation_page(organisation)).content.decode()
+    assert "Your programme's settings" in client.get(organisation_page(organisation)).content.decode()
     response = client.post(organisation_page(organisation), {"country": "GB", "time_zone": "Europe/London"},
                            follow=True)
-    assert "Saved where your programme is" in response.content.decode()
+    assert "Saved. People who chose their own country" in response.content.decode()
     organisation.refresh_from_db()
     assert (organisation.country, organisation.time_zone) == ("GB", "Europe/London")
 
