@@ -23,3 +23,19 @@ def django_with_fresh_database() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def client_past_the_second_step(user):
+    """A test client signed in as `user` whose session has passed the second step, as a real staff sign-in would:
+    supporters must use two-step sign-in, and a benchmark measures the page, not the set-up page."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -4,16 +4,13 @@ import statistics
 import time
 from datetime import timedelta
 
-from _setup import django_with_fresh_database
+from _setup import client_past_the_second_step, django_with_fresh_database
 
 django_with_fresh_database()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from pathways.checkins.models import DailyCheckIn, GentleNote  # noqa: E402
 from pathways.circle import services as circle  # noqa: E402
@@ -55,13 +52,7 @@ def queries(client) -> int:
 def main():
     supporter = User.objects.create_user(email="sam@example.org", password="bench passphrase 2026",
                                          preferred_name="Sam")
-    client = Client()
-    client.force_login(supporter)
-    # Supporters sign in with a second step; mark this session as having passed it, as a real sign-in would.
-    device = TOTPDevice.objects.create(user=supporter, name="Authenticator app", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = client_past_the_second_step(supporter)
     add_people(supporter, 0, FEW)
     client.get("/people/")
     few_queries = queries(client)

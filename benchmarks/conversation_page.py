@@ -4,16 +4,13 @@ import statistics
 import time
 from datetime import timedelta
 
-from _setup import django_with_fresh_database
+from _setup import client_past_the_second_step, django_with_fresh_database
 
 django_with_fresh_database()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from pathways.circle import services as circle  # noqa: E402
 from pathways.circle.models import Access, Category, SupporterRole  # noqa: E402
@@ -40,13 +37,7 @@ def main():
         Message(conversation=conversation, author=(person, supporter)[n % 2], body=f"Message number {n}, a few words",
                 sent_at=start + timedelta(minutes=n), read_at=start + timedelta(minutes=n + 1))
         for n in range(MESSAGES))
-    client = Client()
-    client.force_login(supporter)
-    # Supporters sign in with a second step; mark this session as having passed it, as a real sign-in would.
-    device = TOTPDevice.objects.create(user=supporter, name="Authenticator app", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = client_past_the_second_step(supporter)
     url = f"/conversations/{conversation.public_id}/"
     client.get(url)
     timings = []
