@@ -226,3 +226,16 @@ def test_the_person_page_and_an_alert_offer_the_conversation(sam_client, sams_me
     circle.grant_create(member=sams_membership, items={Category.MESSAGES: Access.WRITE}, purpose="Talk",
                         signature="Pat Example")
     assert "Send Pat a message" in sam_client.get(alert_page).content.decode()
+
+
+def test_deleting_an_account_takes_its_own_words_and_leaves_the_other_sides(pat_client, conversation, pat, sam):
+    from pathways.records.deletion import account_delete
+
+    services.message_send(conversation=conversation, author=sam, text="Sam's words, gone with Sam")
+    services.message_send(conversation=conversation, author=pat, text="Pat's words, kept")
+    account_delete(user=sam)
+    body = pat_client.get(page(conversation)).content.decode()
+    assert "message removed" in body and "gone with Sam" not in body and "Pat&#x27;s words, kept" in body
+    assert [m.body for m in Message.objects.order_by("sent_at")] == ["", "Pat's words, kept"]
+    account_delete(user=pat)  # the person's own conversations go with her, whole
+    assert not Message.objects.exists()
