@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -102,25 +103,60 @@ def _claimable(now: datetime) -> Q:
 def email_claim(*, worker: str, now: datetime | None = None, lease: timedelta = LEASE) -> OutgoingEmail | None:
     """Lease the next due email to this worker, or None when nothing is due.
 
-    A conditional UPDATE does the claiming, so two workers (or a worker and its restarted self) never hold one
-    email at once, on SQLite and PostgreSQL alike. Claiming counts as an attempt, so an email whose sending
-    kills the worker every time is given up after MAX_ATTEMPTS instead of looping forever.
+    Two workers (or a worker and its restarted self) never hold one email at once. Where the database locks
+    rows (PostgreSQL), the due row is taken with SKIP LOCKED, so any number of workers each take a different
+    email at the same moment instead of queueing behind one row; SQLite has no row locks, and there a
+    conditional UPDATE is the claim. Claiming counts as an attempt, so an email whose sending kills the
+    worker every time is given up after MAX_ATTEMPTS instead of looping forever.
     """
     now = now or timezone.now()
+    if connection.features.has_select_for_update_skip_locked:
+        return _claim_skipping_locked(worker=worker, now=now, lease=lease)
+    return _claim_conditionally(worker=worker, now=now, lease=lease)
+
+
+def _claim_skipping_locked(*, worker: str, now: datetime, lease: timedelta) -> OutgoingEmail | None:
+    # The lock lasts only this short transaction: the lease written in it is what keeps the email ours while
+    # it is sent, so no transaction stays open across a slow mail server.
+    due = (OutgoingEmail.objects.select_for_update(skip_locked=True).filter(_claimable(now))
+           .order_by("next_attempt_at", "pk"))
+    with transaction.atomic():
+        while (candidate := due.first()) is not None:
+            if candidate.attempts >= MAX_ATTEMPTS:
+                _give_up_interrupted(candidate, now)
+                continue
+            interrupted = candidate.claimed_until is not None  # the last worker to hold it never reported back
+            candidate.claimed_by, candidate.claimed_until = worker, now + lease
+            candidate.attempts += 1  # exact: nobody else can change the row while it is locked
+            changed = ["claimed_by", "claimed_until", "attempts"]
+            if interrupted:
+                candidate.last_error = "Interrupted"
+                changed.append("last_error")
+            candidate.save(update_fields=changed)
+            return candidate
+    return None
+
+
+def _claim_conditionally(*, worker: str, now: datetime, lease: timedelta) -> OutgoingEmail | None:
     for candidate in OutgoingEmail.objects.filter(_claimable(now)).order_by("next_attempt_at", "pk")[:10]:
         if candidate.attempts >= MAX_ATTEMPTS:
-            OutgoingEmail.objects.filter(_claimable(now), pk=candidate.pk).update(
-                status=Status.FAILED, claimed_by="", claimed_until=None, last_error="Interrupted")
-            logger.warning("%s email %s given up: interrupted %s times", candidate.kind, candidate.pk,
-                           candidate.attempts)
+            _give_up_interrupted(candidate, now)
             continue
-        interrupted = candidate.claimed_until is not None  # the last worker to hold it never reported back
+        interrupted = candidate.claimed_until is not None
+        # Only one of two racing workers' UPDATEs still finds the row claimable; the other moves on.
         claimed = OutgoingEmail.objects.filter(_claimable(now), pk=candidate.pk).update(
             claimed_by=worker, claimed_until=now + lease, attempts=F("attempts") + 1,
             **({"last_error": "Interrupted"} if interrupted else {}))
         if claimed:
             return OutgoingEmail.objects.get(pk=candidate.pk)
     return None
+
+
+def _give_up_interrupted(candidate: OutgoingEmail, now: datetime) -> None:
+    if OutgoingEmail.objects.filter(_claimable(now), pk=candidate.pk).update(
+            status=Status.FAILED, claimed_by="", claimed_until=None, last_error="Interrupted"):
+        logger.warning("%s email %s given up: interrupted %s times", candidate.kind, candidate.pk,
+                       candidate.attempts)
 
 
 def message_for(email: OutgoingEmail) -> EmailMessage | None:

@@ -100,7 +100,9 @@ def sessions_end_expired() -> int:
     now = timezone.now()
     rows = AccountSession.objects.filter(Q(last_seen_at__lt=now - idle_limit() - SEEN_EVERY)
                                          | Q(created_at__lt=now - age_limit()))
-    ended = list(rows.values_list("session_key", "user_id"))
+    # In one order for every worker: two workers ending the same sessions at once then wait for each other
+    # row by row instead of deadlocking.
+    ended = list(rows.order_by("session_key").values_list("session_key", "user_id"))
     keys = [key for key, _ in ended]
     _delete_stored_sessions(keys)
     AccountSession.objects.filter(session_key__in=keys).delete()
