@@ -24,6 +24,7 @@ SHARED_PAGES = {
     "plans:shared_plan": {Category.PLAN},
     "plans:goal": {Category.PLAN},
     "reports:shared_progress": {Category.PLAN, Category.CHECKINS, Category.MEASURES, Category.USE_LOG},
+    "reports:shared_numbers": {Category.CHECKINS, Category.MEASURES},
     "safety:shared_plan": {Category.SAFETY_PLAN},
     "questionnaires:shared": {Category.MEASURES},
     "questionnaires:response": {Category.MEASURES},

@@ -3,12 +3,16 @@
 Only presentation attributes are used (no style attributes), so the strict content security policy
 applies to charts too. Every piece of text is escaped.
 """
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from .periods import AVERAGE_WORDS, Period
 
 INK = "#1f2a30"
 GRID = "#c9d0d3"
@@ -20,6 +24,7 @@ SERIES_STYLES = [
     {"stroke": "#2f6b2f", "dash": "10 3 2 3", "marker": "circle"},
     {"stroke": "#7a5c00", "dash": "1 2", "marker": "square"},
 ]
+MARKERS_UP_TO = 60  # points in a line; beyond that markers crowd the line, and only a lone value gets one
 
 
 @dataclass
@@ -29,13 +34,31 @@ class Chart:
     summary: str
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    full_table: tuple[str, str] | None = None  # (link words, anchor) on the page of all the numbers, if any
+
+    @property
+    def table(self) -> SafeString:
+        """The numbers as an HTML table, built here like the picture: a template loop over every cell cost more
+        than the rest of the page."""
+        return table_html(caption=self.title, columns=self.columns, rows=self.rows)
 
 
-def _fmt(value) -> str:
+def table_html(*, caption: str, columns: list[str], rows: list[list[str]]) -> SafeString:
+    """A table whose first column names each row. Every piece of text is escaped."""
+    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in columns)
+    body = "".join(f'<tr><th scope="row">{escape(first)}</th>{"".join(f"<td>{escape(cell)}</td>" for cell in rest)}</tr>'
+                   for first, *rest in rows)
+    return mark_safe(  # nosec B308, B703  # every text part escaped above
+        f'<table class="log"><caption class="visually-hidden">{escape(caption)}</caption>'
+        f'<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+
+
+def number(value) -> str:
+    """A value as a table or sentence shows it: at most one decimal, a dash for nothing recorded."""
     if value is None:
         return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
+    if isinstance(value, float | Decimal):
+        return f"{float(value):.1f}".rstrip("0").rstrip(".")
     return str(value)
 
 
@@ -85,9 +108,9 @@ def radar(*, chart_id: str, title: str, axes: list[str], series: list[tuple[str,
         parts.extend(_marker(style["marker"], x, y, style["stroke"]) for (x, y), v in zip(coords, values, strict=True)
                      if v is not None)
     legend = _legend([name for name, _ in series], x=10, y=2 * cy + 14)
-    rows = [[axis] + [_fmt(values[i]) for _, values in series] for i, axis in enumerate(axes)]
-    summary = "; ".join(f"{name}: " + ", ".join(f"{axis} {_fmt(v)}" for axis, v in zip(axes, values, strict=True))
-                        for name, values in series) + f" (out of {_fmt(maximum)})."
+    rows = [[axis] + [number(values[i]) for _, values in series] for i, axis in enumerate(axes)]
+    summary = "; ".join(f"{name}: " + ", ".join(f"{axis} {number(v)}" for axis, v in zip(axes, values, strict=True))
+                        for name, values in series) + f" (out of {number(maximum)})."
     return Chart(title=title, svg=_svg(width, height, title, summary, "".join(parts) + legend, chart_id),
                  summary=summary, columns=["Part of life"] + [name for name, _ in series], rows=rows)
 
@@ -104,55 +127,76 @@ def _legend(names: list[str], *, x: float, y: float) -> str:
     return "".join(parts)
 
 
-def lines(*, chart_id: str, title: str, series: list[tuple[str, list[tuple[date, float | None]]]],
-          low: float, high: float, unit: str = "") -> Chart:
-    """Trend lines over time on a shared scale; gaps where nothing was recorded."""
-    width, height, left, right, top, bottom = 420, 240 + 18 * len(series), 34, 10, 14, 40 + 18 * len(series)
-    dates = sorted({day for _, points in series for day, value in points if value is not None})
+def lines(*, chart_id: str, title: str, periods: list[Period], series: list[tuple[str, list[float | None]]],
+          low: float, high: float, unit: str = "", full_table: tuple[str, str] | None = None) -> Chart:
+    """Trend lines over periods (weeks, months or years, each series with one value or None per period), points
+    evenly spaced; gaps where nothing was recorded. Where the kind of period changes, a dashed line marks it and
+    the axis names each stretch, so a yearly average is never read as a week."""
+    width, left, right, top = 420, 34, 10, 14
+    height, bottom = 256 + 18 * len(series), 56 + 18 * len(series)
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = []
     for step in range(5):
         value = low + (high - low) * step / 4
         y = top + plot_h - plot_h * step / 4
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="13" fill="{INK}">{_fmt(value)}</text>')
-    if dates:
-        first, last = dates[0], dates[-1]
-        span = max((last - first).days, 1)
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="13" fill="{INK}">{number(value)}</text>')
 
-        def x_of(day):
-            return left + plot_w * (day - first).days / span
+    def x_of(index):
+        return left + (plot_w * index / (len(periods) - 1) if len(periods) > 1 else plot_w / 2)
 
-        def y_of(value):
-            return top + plot_h - plot_h * (min(max(value, low), high) - low) / (high - low)
+    def y_of(value):
+        return top + plot_h - plot_h * (min(max(value, low), high) - low) / (high - low)
 
-        for label_day in (first, last) if first != last else (first,):
-            anchor = "start" if label_day == first else "end"
-            parts.append(f'<text x="{x_of(label_day):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}" font-size="13" '
-                         f'fill="{INK}">{label_day:%d %b %Y}</text>')
-        for index, (_, points) in enumerate(series):
+    if periods:
+        parts.append(_period_axis(periods, x_of, y=top + plot_h, right=width - right))
+        for index, (_, values) in enumerate(series):
             style = SERIES_STYLES[index % len(SERIES_STYLES)]
             segment: list[str] = []
-            for day, value in points:
+            for i, value in enumerate(values):
                 if value is None:
                     parts.append(_polyline(segment, style))
                     segment = []
                     continue
-                segment.append(f"{x_of(day):.1f},{y_of(value):.1f}")
+                segment.append(f"{x_of(i):.1f},{y_of(value):.1f}")
+                # A value with nothing recorded either side draws no line, so it always gets its marker.
+                alone = (i == 0 or values[i - 1] is None) and (i == len(values) - 1 or values[i + 1] is None)
+                if alone or len(values) <= MARKERS_UP_TO:
+                    parts.append(_marker(style["marker"], x_of(i), y_of(value), style["stroke"]))
             parts.append(_polyline(segment, style))
-            if len(points) <= 60:
-                parts.extend(_marker(style["marker"], x_of(d), y_of(v), style["stroke"]) for d, v in points if v is not None)
     legend = _legend([name for name, _ in series], x=left, y=height - 18 * len(series) + 8)
-    columns = ["Week of"] + [f"{name}{f' ({unit})' if unit else ''}" for name, _ in series]
-    table = {day: [None] * len(series) for day in dates}
-    for index, (_, points) in enumerate(series):
-        for day, value in points:
-            if value is not None:
-                table[day][index] = value
-    rows = [[f"{day:%d %b %Y}"] + [_fmt(v) for v in values] for day, values in table.items()]
-    summary = _trend_summary(series) if dates else "Nothing recorded yet."
+    columns = ["Period"] + [f"{name}{f' ({unit})' if unit else ''}" for name, _ in series]
+    rows = [[period.label] + [number(values[i]) for _, values in series] for i, period in enumerate(periods)]
+    summary = _trend_summary(periods, series) or "Nothing recorded yet."
     return Chart(title=title, svg=_svg(width, height, title, summary, "".join(parts) + legend, chart_id),
-                 summary=summary, columns=columns, rows=rows)
+                 summary=summary, columns=columns, rows=rows, full_table=full_table)
+
+
+def _period_axis(periods: list[Period], x_of, *, y: float, right: float) -> str:
+    """The first and last periods under the ends of the axis; below them, each stretch of one kind named."""
+    parts = []
+    ends = (0, len(periods) - 1) if len(periods) > 1 else (0,)
+    for index in ends:
+        anchor = "middle" if len(ends) == 1 else ("start" if index == 0 else "end")
+        parts.append(f'<text x="{x_of(index):.1f}" y="{y + 16}" text-anchor="{anchor}" font-size="13" '
+                     f'fill="{INK}">{escape(periods[index].label)}</text>')
+    stretches = [(kind, [i for i, p in enumerate(periods) if p.kind == kind])
+                 for kind in dict.fromkeys(p.kind for p in periods)]
+    if len(stretches) == 1:
+        return "".join(parts)
+    edges = [x_of(0)]
+    for (_, before), (_, after) in itertools.pairwise(stretches):
+        edge = (x_of(before[-1]) + x_of(after[0])) / 2
+        edges.append(edge)
+        parts.append(f'<line x1="{edge:.1f}" y1="{y - 4}" x2="{edge:.1f}" y2="{y + 36}" stroke="{INK}" '
+                     f'stroke-dasharray="3 3"/>')
+    edges.append(right)
+    for (kind, _), (start, end) in zip(stretches, itertools.pairwise(edges), strict=True):
+        words = AVERAGE_WORDS[kind]
+        if end - start >= 7 * len(words):  # too narrow a stretch stays unnamed; the table names every point
+            parts.append(f'<text x="{(start + end) / 2:.1f}" y="{y + 33}" text-anchor="middle" font-size="13" '
+                         f'fill="{INK}">{words}</text>')
+    return "".join(parts)
 
 
 def _polyline(points: list[str], style: dict) -> str:
@@ -162,17 +206,19 @@ def _polyline(points: list[str], style: dict) -> str:
             f'stroke-dasharray="{style["dash"]}" stroke-linejoin="round"/>')
 
 
-def _trend_summary(series) -> str:
+def _trend_summary(periods: list[Period], series) -> str:
     sentences = []
-    for name, points in series:
-        values = [v for _, v in points if v is not None]
-        if not values:
+    for name, values in series:
+        known = [(period, value) for period, value in zip(periods, values, strict=True) if value is not None]
+        if not known:
             continue
-        if len(values) == 1:
-            sentences.append(f"{name}: {_fmt(values[0])}.")
+        (first, start), (last, end) = known[0], known[-1]
+        if len(known) == 1:
+            sentences.append(f"{name}: {number(start)} ({first.in_words}).")
             continue
-        sentences.append(f"{name}: from {_fmt(values[0])} to {_fmt(values[-1])}, between {_fmt(min(values))} "
-                         f"and {_fmt(max(values))}.")
+        numbers = [value for _, value in known]
+        sentences.append(f"{name}: from {number(start)} ({first.in_words}) to {number(end)} ({last.in_words}), "
+                         f"between {number(min(numbers))} and {number(max(numbers))}.")
     return " ".join(sentences)
 
 

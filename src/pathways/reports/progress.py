@@ -1,20 +1,23 @@
 """The progress page: pictures of change over time, each shown only where the viewer may see it."""
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Avg, Count, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Avg, Count, FloatField, Q, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 
 from pathways.checkins.models import DailyCheckIn, RecoveryCheckIn, UseLog
 from pathways.checkins.recovery_items import PROCESSES
 from pathways.circle.policy import Category, permits_and_log
+from pathways.people.time_zones import time_zone_of
 from pathways.plans.models import Dimension, Goal, GoalStatus, Step, StepStatus, Win
 
-from . import charts
+from . import charts, periods
 from .charts import Chart
 
 ACTIVITY_WEEKS = 12
+MEASURE_MONTHS = 12
 LAPSES_SHOWN = 50
 
 
@@ -66,43 +69,74 @@ def _lapses(person, *, viewer) -> list[UseLog]:
 
 
 def _measures(person) -> list[Chart]:
-    checkins = list(RecoveryCheckIn.objects.filter(person=person).order_by("taken_at", "pk")
-                    .only("taken_at", "dimension_ratings", "process_scores"))
-    if not checkins:
-        return []
-    rated = [c for c in checkins if c.dimension_ratings]
+    """The radar of the first and latest rated check-ins, and the CHIME processes averaged per period.
+
+    process_scores is JSON, averaged inside the database through a key lookup cast to a number: on SQLite and on
+    PostgreSQL the lookup gives NULL for an absent key (a process not scored), which Avg leaves out as it should.
+    """
+    zone = time_zone_of(person)
+    tiers = periods.months_then_years(timezone.localdate(timezone=zone), months=MEASURE_MONTHS)
+    checkins = RecoveryCheckIn.objects.filter(person=person)
+    by_period = list(checkins.filter(taken_at__gte=datetime.combine(tiers.earliest, time.min, tzinfo=zone))
+                     .annotate(period=tiers.moment_expression("taken_at", zone))
+                     .values("period")
+                     .annotate(**{process.key: Avg(Cast(KT(f"process_scores__{process.key}"), FloatField()))
+                                  for process in PROCESSES})
+                     .order_by("period"))
     found = []
-    if rated:
-        first, latest = rated[0], rated[-1]
-        series = [(f"First ({first.taken_at:%d %b %Y})", [first.dimension_ratings.get(d.value) for d in Dimension])]
-        if latest is not first:
-            series.append((f"Latest ({latest.taken_at:%d %b %Y})",
-                           [latest.dimension_ratings.get(d.value) for d in Dimension]))
-        found.append(charts.radar(chart_id="radar", title="The four parts of life, first and latest",
-                                  axes=[d.label for d in Dimension], series=series))
-    found.append(charts.lines(
-        chart_id="chime", title="Recovery processes over time (0–100)", low=0, high=100,
-        series=[(process.name, [(c.taken_at.date(), c.process_scores.get(process.key)) for c in checkins])
-                for process in PROCESSES]))
+    radar = _first_and_latest_ratings(checkins)
+    if radar:
+        found.append(radar)
+    if by_period:
+        # Periods without a check-in are left out, not drawn as gaps: a recovery check-in comes now and then.
+        points = [tiers.period_of(row["period"]) for row in by_period]
+        found.append(charts.lines(
+            chart_id="chime", title=f"Recovery processes over time ({periods.averages_in_words(points)}, 0–100)",
+            low=0, high=100, periods=points, full_table=("Every recovery check-in", "recovery-checkins"),
+            series=[(process.name, [row[process.key] for row in by_period]) for process in PROCESSES]))
     return found
 
 
-def _daily_trends(person) -> list[Chart]:
-    weekly = list(DailyCheckIn.objects.filter(person=person).annotate(week=TruncWeek("day")).values("week")
-                  .annotate(mood=Avg("mood"), cravings=Avg("cravings"), sleep=Avg("sleep_hours")).order_by("week"))
-    if not weekly:
-        return []
+def _first_and_latest_ratings(checkins) -> Chart | None:
+    rated = checkins.exclude(dimension_ratings={})
+    first = rated.order_by("taken_at", "pk").values("pk")[:1]
+    latest = rated.order_by("-taken_at", "-pk").values("pk")[:1]
+    ends = list(rated.filter(Q(pk=Subquery(first)) | Q(pk=Subquery(latest))).order_by("taken_at", "pk")
+                .only("taken_at", "dimension_ratings"))
+    if not ends:
+        return None
+    return charts.radar(chart_id="radar", title="The four parts of life, first and latest",
+                        axes=[d.label for d in Dimension],
+                        series=[(f"{name} ({checkin.taken_at:%d %b %Y})",
+                                 [checkin.dimension_ratings.get(d.value) for d in Dimension])
+                                for name, checkin in zip(("First", "Latest"), ends, strict=False)])
 
-    def points(key):
-        return [(row["week"], float(row[key]) if row[key] is not None else None) for row in weekly]
+
+def _daily_trends(person) -> list[Chart]:
+    """Mood, cravings and sleep averaged per period, by the database, over a bounded number of periods."""
+    tiers = periods.weeks_then_months_then_years(timezone.localdate(timezone=time_zone_of(person)))
+    rows = {row["period"]: row for row in
+            DailyCheckIn.objects.filter(person=person, day__gte=tiers.earliest)
+            .annotate(period=tiers.expression("day")).values("period")
+            .annotate(mood=Avg("mood"), cravings=Avg("cravings"), sleep=Avg("sleep_hours")).order_by("period")}
+    if not rows:
+        return []
+    starts = list(rows)
+    every = tiers.every_period(tiers.period_of(starts[0]), tiers.period_of(starts[-1]))
+    averages = periods.averages_in_words(every)
+    full_table = ("All the numbers, week by week", "weeks")
+
+    def values(key):
+        return [float(rows[p.start][key]) if p.start in rows and rows[p.start][key] is not None else None
+                for p in every]
 
     return [
-        charts.lines(chart_id="mood", title="Mood (weekly average, 1–5)", low=1, high=5,
-                     series=[("Mood", points("mood"))]),
-        charts.lines(chart_id="cravings", title="Cravings (weekly average, 0–10)", low=0, high=10,
-                     series=[("Cravings", points("cravings"))]),
-        charts.lines(chart_id="sleep", title="Sleep (weekly average, hours)", low=0, high=12, unit="hours",
-                     series=[("Sleep", points("sleep"))]),
+        charts.lines(chart_id="mood", title=f"Mood ({averages}, 1–5)", low=1, high=5, periods=every,
+                     series=[("Mood", values("mood"))], full_table=full_table),
+        charts.lines(chart_id="cravings", title=f"Cravings ({averages}, 0–10)", low=0, high=10, periods=every,
+                     series=[("Cravings", values("cravings"))], full_table=full_table),
+        charts.lines(chart_id="sleep", title=f"Sleep ({averages}, hours)", low=0, high=12, unit="hours",
+                     periods=every, series=[("Sleep", values("sleep"))], full_table=full_table),
     ]
 
 

@@ -600,6 +600,10 @@ MATRIX: dict[str, Case] = {
     "reports:progress": Case(who=SIGNED_IN),
     "reports:shared_progress": Case(who=PAT | PLAN_READERS | MEASURES_READERS, kwargs=pat_public_id,
                                     name_ok_for=PLAN_READERS | MEASURES_READERS),
+    # All the numbers behind the progress charts: everyone's own; Pat's for anyone who may see her check-ins or
+    # measures (the plan has no numbers there).
+    "reports:numbers": Case(who=SIGNED_IN),
+    "reports:shared_numbers": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, name_ok_for=MEASURES_READERS),
     # Pat's page for supporters: anyone she shares anything with (or emergency access); her "About me" (which
     # holds her words) only for those granted it. Pat herself is sent to her own home.
     "reports:person": Case(who=PAT | LIVE_GRANTEES | {EMERGENCY}, kwargs=pat_public_id, ok=frozenset({200, 302}),

@@ -33,7 +33,7 @@ def titles(found):
 def test_the_person_sees_every_picture(pats_history):
     found = progress(person=pats_history, viewer=pats_history)
     assert titles(found) == [
-        "The four parts of life, first and latest", "Recovery processes over time (0–100)",
+        "The four parts of life, first and latest", "Recovery processes over time (monthly average, 0–100)",
         "Mood (weekly average, 1–5)", "Cravings (weekly average, 0–10)", "Sleep (weekly average, hours)",
         "Wins and steps done each week",
     ]
@@ -47,7 +47,8 @@ def test_a_supporter_sees_only_the_shared_parts_and_each_read_is_logged(pats_his
     member = circle_services.invitation_accept(token=token, supporter=sam)
     circle_services.grant_create(member=member, items={"measures": "view"}, purpose="x", signature="Pat")
     found = progress(person=pats_history, viewer=sam)
-    assert titles(found) == ["The four parts of life, first and latest", "Recovery processes over time (0–100)"]
+    assert titles(found) == ["The four parts of life, first and latest",
+                             "Recovery processes over time (monthly average, 0–100)"]
     assert found.counts == []
     logged = dict(AccessLogEntry.objects.reads().values_list("category", "allowed"))
     assert logged == {"measures": True, "checkins": False, "plan": False, "use_log": False}
@@ -62,6 +63,9 @@ def test_the_progress_page_renders_charts_with_tables(client, pats_history):
     client.force_login(pats_history)
     body = client.get("/people/progress/").content.decode()
     assert body.count("<svg") == 6 and body.count("Show the numbers") == 6
+    # Mood, cravings and sleep each lead to every week; the recovery processes to every check-in.
+    assert body.count('<a href="/people/progress/numbers/#weeks">All the numbers, week by week</a>') == 3
+    assert body.count('<a href="/people/progress/numbers/#recovery-checkins">Every recovery check-in</a>') == 1
 
 
 def test_progress_after_a_lapse_is_still_shown(client, pats_history):
