@@ -8,7 +8,7 @@ PORT ?= 8000
 # CI also runs the suite on PostgreSQL; set TEST_POSTGRES_URL to do the same locally.
 TEST_POSTGRES_URL ?= $(if $(CI),postgres://postgres@127.0.0.1:5432/test,)
 
-.PHONY: run test test-sqlite test-postgres bench browser migrate demo clean lint mi-model
+.PHONY: run serve test test-sqlite test-postgres test-production bench browser caddy wrk migrate demo clean lint mi-model
 
 # The project itself is installed editable (pyproject.toml), so `pathways` imports from anywhere without src/ on
 # the path: `python -m pathways.mi analyze FILE` works from any folder.
@@ -42,15 +42,28 @@ run: demo
 	trap 'exit 0' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Browser tests drive Debian's Chromium; install it when it is missing.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+# The production stack on this machine (deploy/stack.py): PostgreSQL at 127.0.0.1:5432 (database pathways_serve,
+# created when missing), gunicorn, the worker and Caddy with its own local certificate authority, in production
+# mode; https://localhost:8443/ (HTTP on 8080 redirects). Keys and Caddy's data are kept in var/serve/.
+# Ctrl-C stops all three cleanly.
+serve: $(VENV)/.runtime caddy
+	$(PY) deploy/stack.py
+
+# Programs from Debian that some targets need, installed when missing: $(call debian,PACKAGE,WHAT FOR).
+debian = @command -v $(1) >/dev/null 2>&1 || { \
+	echo "Installing Debian's $(1) $(2)"; \
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1) >/dev/null; }
+
+browser:  # the browser tests drive Debian's Chromium
+	$(call debian,chromium,for the browser tests)
+caddy:  # the TLS proxy of `make serve`, the production smoke tests and the load benchmark
+	$(call debian,caddy,for make serve and the production tests)
+wrk:  # the load generator of benchmarks/load.py
+	$(call debian,wrk,for the load benchmark)
 
 test: $(VENV)/.dev browser
-	$(VENV)/bin/ruff check --quiet src tests training benchmarks conftest.py
+	$(VENV)/bin/ruff check --quiet src tests training benchmarks deploy conftest.py
 	$(VENV)/bin/lint-imports --config .importlinter
 	@# Static security analysis, medium and high findings only. Tests are left out: they tamper with the
 	@# database on purpose (SQL built from a table name) to prove the access log notices.
@@ -59,6 +72,7 @@ test: $(VENV)/.dev browser
 	@if [ -n "$(CI)" ]; then VENV=$(VENV) bash .ci/audit-dependencies; fi
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$(TEST_POSTGRES_URL)" ]; then $(MAKE) --no-print-directory test-postgres; fi
+	@if [ -n "$(TEST_POSTGRES_URL)" ]; then $(MAKE) --no-print-directory test-production; fi
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
@@ -71,10 +85,18 @@ test-postgres:
 	@# In parallel as on SQLite; pytest-django gives each worker its own database (test_NAME_gw0, _gw1, ...).
 	DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n auto $(PYTEST_ARGS)
 
+# The smoke suite on the production stack as deployed (tests/production): gunicorn, Caddy and the worker in front
+# of a database of its own on the PostgreSQL server TEST_POSTGRES_URL names, over HTTPS. One stack for the run,
+# so in this one process.
+test-production: $(VENV)/.dev caddy
+	@echo "== smoke suite on the production stack =="
+	TEST_POSTGRES_URL=$(or $(TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/test) \
+		$(PY) -m pytest -m production -n 0 tests/production $(PYTEST_ARGS)
+
 # The MI analyzer's benchmark fine-tunes the encoder once per cross-validation fold (about 35 minutes on a
 # 2-core machine), so it runs in the training environment; its speed figures use the app's own runtime code.
 # Training code lives in training/ (outside the app), run as a module from the repository root.
-bench: $(VENV)/.dev $(TRAIN_VENV)/.ready
+bench: $(VENV)/.dev $(TRAIN_VENV)/.ready caddy wrk
 	@for script in benchmarks/[!_]*.py; do $(PY) $$script || exit 1; done
 	HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python -m training.mi.bench
 

@@ -213,13 +213,20 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"  # filled by `collectstatic` in production
+# Filled by `collectstatic` in production, where the proxy serves it straight from disk (deploy/site.caddy).
+STATIC_ROOT = Path(env_str("PATHWAYS_STATIC_ROOT") or DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve straight from the apps' static folders too, so a fresh checkout needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
+if PRODUCTION:  # names with a content hash, which browsers may keep for a year: see pathways/config/static_files.py
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "pathways.config.static_files.HashedStaticFiles"},
+    }
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: htmx takes the token from the page (base.html)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

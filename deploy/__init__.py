@@ -1,0 +1,1 @@
+"""Configuration and scripts that run Pathways in production: see docs/deploying.md."""
