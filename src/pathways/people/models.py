@@ -141,7 +141,8 @@ class OrganisationInvitation(models.Model):
     email = models.EmailField()
     role = models.CharField(max_length=20, choices=Role.choices)
     token_digest = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Empty for an organisation's first admin, invited from the server (`manage.py create_organisation`).
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
