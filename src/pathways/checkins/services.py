@@ -55,37 +55,44 @@ def daily_checkin_save(*, person, day: date, answers: dict[str, Any], use: dict[
     """
     today = timezone.localdate()
     _check_day(day, today)
-    checkin = DailyCheckIn.objects.select_for_update().filter(person=person, day=day).first()
-    if checkin is not None and day != today:
+    # The day's row is locked (not its use log: FOR UPDATE may not reach the empty side of an outer join) and
+    # read with its use log, so saving both costs no further reads.
+    stored = (DailyCheckIn.objects.select_for_update(of=("self",)).select_related("use")
+              .filter(person=person, day=day).first())
+    if stored is not None and day != today:
         raise ValidationError({"day": "That day already has a check-in. Only today's can be changed."})
     unknown = set(answers) - set(DAILY_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown check-in items: {sorted(unknown)}")
-    checkin = checkin or DailyCheckIn(person=person, day=day, backfilled=day < today)
+    checkin = stored or DailyCheckIn(person=person, day=day, backfilled=day < today)
     for name in DAILY_FIELDS:
         setattr(checkin, name, answers.get(name, DailyCheckIn._meta.get_field(name).get_default()))
     checkin.declined = sorted(set(declined) & set(DAILY_FIELDS + USE_FIELDS))
     checkin.updated_at = timezone.now()
-    checkin.full_clean()
+    # Two checks would each cost a query and cannot fail here: that the person exists (it is their own save),
+    # and one check-in per person and day (this day's row was just read under lock; the database holds the
+    # constraint whatever happens).
+    checkin.full_clean(exclude=["person"], validate_constraints=False)
     checkin.save()
     if use is not None:
-        _use_log_save(checkin, use)
+        _use_log_save(checkin, use, stored_log=getattr(stored, "use", None))
     # Here rather than in the view: every way a check-in is saved raises its crisis alert and is matched
     # against the person's own signs in the same transaction, so an alert or a note and its telling exist
-    # exactly when the check-in does.
-    crisis_alert_route(person=person, level=checkin.risk_level, source="daily check-in")
+    # exactly when the check-in does. Most check-ins show no risk, and need no alert's transaction at all.
+    if checkin.risk_level:
+        crisis_alert_route(person=person, level=checkin.risk_level, source="daily check-in")
     early_warning_check(person=person, rules=AFTER_CHECKIN_RULES, today=today)
     return checkin
 
 
-def _use_log_save(checkin: DailyCheckIn, use: dict[str, Any]) -> None:
+def _use_log_save(checkin: DailyCheckIn, use: dict[str, Any], stored_log: UseLog | None) -> None:
     unknown = set(use) - set(USE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown use-log items: {sorted(unknown)}")
-    log = UseLog.objects.filter(checkin=checkin).first() or UseLog(checkin=checkin)
+    log = stored_log or UseLog(checkin=checkin)
     for name in USE_FIELDS:
         setattr(log, name, use.get(name, UseLog._meta.get_field(name).get_default()))
-    log.full_clean()
+    log.full_clean(exclude=["checkin"])  # just saved, and its only log is `stored_log`: no query to ask again
     log.save()
 
 
@@ -355,7 +362,7 @@ def _tell_supporters(*, person, gentle_note: GentleNote, share_which_sign: bool)
     return [supporter.display_name for supporter in told]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a check-in's save nothing recovers from its errors: no savepoint
 def early_warning_check(*, person, rules=None, today: date | None = None) -> list[GentleNote]:
     """Run the rules that watch for the person's signs; for each new pattern, a gentle note and its telling.
 

@@ -96,6 +96,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pathways.config.urls"
 WSGI_APPLICATION = "pathways.config.wsgi.application"
 
+# No "loaders" option on purpose: Django 5.2 then wraps the file and app loaders in its cached loader, in every
+# environment (django/template/engine.py), so each template is read and compiled once per process; in
+# development the autoreloader empties that cache when a template changes.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -106,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pathways.people.context_processors.roles",
+                "pathways.web.context_processors.header",  # the header's questions, in one query per page
             ],
         },
     },
@@ -115,7 +118,17 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite by default (zero set-up); PostgreSQL when DATABASE_URL says so.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'pathways.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("PATHWAYS_DB_CONN_MAX_AGE", 0))}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+# Connections. In production on PostgreSQL each process keeps its connection between requests, for
+# PATHWAYS_DB_CONN_MAX_AGE seconds (default 600; 0 opens one per request, as development and the tests do):
+# opening one costs more than most pages' queries. Persistent connections rather than Django's psycopg pool
+# because gunicorn's sync workers are processes of one thread serving one request at a time: each needs exactly
+# one connection, which a pool per process would only wrap (and hold spares of). To cap connections across many
+# servers, put PgBouncer in front of PostgreSQL. The health check replaces, at the start of the next request, a
+# connection the database dropped (a restart, a failover) instead of failing that request.
+_on_postgres = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("PATHWAYS_DB_CONN_MAX_AGE", 600 if PRODUCTION and _on_postgres else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

@@ -46,14 +46,22 @@ def organisations_only_admin_of(*, user) -> list[Organisation]:
 def is_person_in_recovery(user) -> bool:
     """Whether the account is a person an organisation serves (role PERSON): someone with their own plan,
     circle and safety plan. Staff accounts are not, unless they joined as a person too. The one way to ask."""
-    return user is not None and user.is_authenticated and Membership.objects.filter(
-        user=user, role=Role.PERSON).exists()
+    return user is not None and user.is_authenticated and person_memberships(user).exists()
 
 
 def is_programme_staff(user) -> bool:
     """Whether the account works for a programme: a peer supporter, professional or admin of an organisation."""
-    return user is not None and user.is_authenticated and Membership.objects.filter(
-        user=user, role__in=STAFF_ROLES).exists()
+    return user is not None and user.is_authenticated and staff_memberships(user).exists()
+
+
+# The two questions above as querysets, for a query that asks them with others at once (Exists): the page
+# header and the two-step check ask several such questions on every request.
+def person_memberships(user):
+    return Membership.objects.filter(user=user, role=Role.PERSON)
+
+
+def staff_memberships(user):
+    return Membership.objects.filter(user=user, role__in=STAFF_ROLES)
 
 
 def people_in_recovery():

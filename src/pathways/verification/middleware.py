@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from pathways.signins.services import session_forget
 
-from .requirement import has_second_factor, second_factor_required
+from .requirement import second_step_of
 
 ALWAYS_OPEN = {"verification:two_factor", "verification:set_up", "verification:confirm", "logout"}
 
@@ -44,11 +44,12 @@ class SecondFactorRequiredMiddleware:
             return None
         if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return None
-        if has_second_factor(user):
+        second_step = second_step_of(user)  # one query, asked afresh on each such request
+        if second_step.has_app:
             self._end_this_session(request)
             messages.info(request, "Please log in again with your password and a code from your app.")
             return redirect_to_login(self._back_to(request))["Location"]
-        if not second_factor_required(user) or self._always_open(request):
+        if not second_step.required or self._always_open(request):
             return None
         return redirect_to_login(self._back_to(request), login_url="verification:two_factor")["Location"]
 

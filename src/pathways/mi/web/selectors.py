@@ -5,8 +5,6 @@ These are the supporter's own records, not another person's data, so there is no
 """
 from django.http import Http404
 
-from pathways.people.selectors import is_programme_staff
-
 from .models import SavedTranscript
 
 
@@ -19,12 +17,3 @@ def saved_transcript_get(*, public_id, viewer) -> SavedTranscript:
     if transcript is None:
         raise Http404
     return transcript
-
-
-def supports_people(*, viewer) -> bool:
-    """Whether the nav offers listening feedback: to staff of a programme (peer supporters, professionals,
-    admins), whose work is conversations. A family member or friend in someone's circle is not offered a
-    counselling tool. Anyone signed in may still open the pages; this only keeps the link out of menus that
-    have no use for it. One query, as it runs on every page.
-    """
-    return is_programme_staff(viewer)
