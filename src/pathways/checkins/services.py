@@ -73,7 +73,16 @@ def daily_checkin_save(*, person, day: date, answers: dict[str, Any], use: dict[
     # and one check-in per person and day (this day's row was just read under lock; the database holds the
     # constraint whatever happens).
     checkin.full_clean(exclude=["person"], validate_constraints=False)
-    checkin.save()
+    if stored is None:
+        try:
+            with transaction.atomic():  # a savepoint: two first saves of one day (a double tap) can meet here
+                checkin.save()
+        except IntegrityError:
+            # The other save stored the day's check-in first, after this one looked (PostgreSQL; SQLite queues
+            # whole transactions): update that one instead, as a moment later this save would have.
+            return daily_checkin_save(person=person, day=day, answers=answers, use=use, declined=declined)
+    else:
+        checkin.save()
     if use is not None:
         _use_log_save(checkin, use, stored_log=getattr(stored, "use", None))
     # Here rather than in the view: every way a check-in is saved raises its crisis alert and is matched
