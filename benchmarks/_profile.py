@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from _history import full_plan
+
 ROOT = Path(__file__).resolve().parent.parent
 OWN_DATABASE = "pathways_bench_profile"
 GOALS_PER_DIMENSION = 4
@@ -86,20 +88,9 @@ def build_person():
     from pathways.notifications.services import notify
     from pathways.people.models import User
     from pathways.people.services import person_sign_up
-    from pathways.plans import services as plans
-    from pathways.plans.models import Dimension, Pathway
 
     person = person_sign_up(email="profile@example.org", password="profile passphrase 2026", preferred_name="Robin")
-    plan = person.plan
-    plans.recovery_meaning_update(plan=plan, actor=person, text="Steady days and good company.")
-    plans.pathways_set(plan=plan, actor=person, chosen={Pathway.MODERATION: "", Pathway.MUTUAL_AID_SMART: ""})
-    for dimension in Dimension:
-        for g in range(GOALS_PER_DIMENSION):
-            goal = plans.goal_create(plan=plan, actor=person, dimension=dimension, title=f"{dimension.label} goal {g}",
-                                     first_steps=[f"Step {s} of {dimension.label} goal {g}" for s in range(STEPS_PER_GOAL)])
-            plans.step_complete(step=goal.steps.first(), actor=person)
-    for w in range(WINS):
-        plans.win_add(plan=plan, actor=person, text=f"Win {w}")
+    full_plan(person, goals_per_dimension=GOALS_PER_DIMENSION, steps_per_goal=STEPS_PER_GOAL, wins=WINS)
     for name, categories in (("Sam", {"plan": "suggest", "safety_plan": "view"}),
                              ("Jo", {"plan": "view", "checkins": "view", "early_warning": "view"})):
         supporter = User.objects.create_user(email=f"{name.lower()}@example.org", password="supporter passphrase 2026",

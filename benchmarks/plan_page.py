@@ -2,6 +2,7 @@
 import statistics
 import time
 
+from _history import full_plan
 from _setup import django_with_fresh_database
 
 django_with_fresh_database()
@@ -11,8 +12,6 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from pathways.people.services import person_sign_up  # noqa: E402
-from pathways.plans import services  # noqa: E402
-from pathways.plans.models import Dimension, Pathway  # noqa: E402
 
 GOALS_PER_DIMENSION = 5
 STEPS_PER_GOAL = 8
@@ -22,16 +21,7 @@ RUNS = 60
 
 def build_plan():
     person = person_sign_up(email="bench@example.org", password="bench passphrase 2026")
-    plan = person.plan
-    services.recovery_meaning_update(plan=plan, actor=person, text="Steady days and good company.")
-    services.pathways_set(plan=plan, actor=person, chosen={Pathway.MODERATION: "", Pathway.MUTUAL_AID_SMART: ""})
-    for dimension in Dimension:
-        for g in range(GOALS_PER_DIMENSION):
-            goal = services.goal_create(plan=plan, actor=person, dimension=dimension, title=f"{dimension} goal {g}",
-                                        first_steps=[f"Step {s}" for s in range(STEPS_PER_GOAL)])
-            services.step_complete(step=goal.steps.first(), actor=person)
-    for w in range(WINS):
-        services.win_add(plan=plan, actor=person, text=f"Win {w}")
+    full_plan(person, goals_per_dimension=GOALS_PER_DIMENSION, steps_per_goal=STEPS_PER_GOAL, wins=WINS)
     return person
 
 
