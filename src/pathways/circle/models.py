@@ -46,6 +46,11 @@ class Change(models.TextChoices):
     EMERGENCY_OPENED = "emergency_opened", "They opened your record with emergency access"
     EMERGENCY_CLOSED = "emergency_closed", "Their emergency access ended"
     SUPPORTER_LEFT = "supporter_left", "They deleted their account, so what you shared with them ended"
+    # Written by an organisation admin about an account of their organisation (the viewer is the admin).
+    ACCOUNT_DEACTIVATED = "account_deactivated", "Your organisation deactivated your account"
+    ACCOUNT_REACTIVATED = "account_reactivated", "Your organisation reactivated your account"
+    TWO_STEP_RESET = "two_step_reset", "Your organisation reset your two-step sign-in"
+    PROFESSIONAL_NAMED = "professional_named", "Your organisation named your professional"
 
 
 ACCESS_RANK = {Access.VIEW: 1, Access.SUGGEST: 2, Access.WRITE: 3}

@@ -26,6 +26,10 @@ class Organisation(models.Model):
                                              related_name="+")
     # Counselling notes shared under a consent category of their own, apart from other session notes.
     counselling_notes_apart = models.BooleanField(default=False)
+    # Whether a person who has not said either way is counted in programme statistics, and the notice that tells
+    # people so (the organisation's own words; people may change their answer at any time).
+    statistics_by_default = models.BooleanField(default=False)
+    statistics_notice = models.TextField(blank=True, max_length=4000)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -101,6 +105,15 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set while an admin has deactivated the account (it left the programme); the record is kept.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    # For a person: the organisation's professional who is their key contact. Naming one shares nothing;
+    # the person decides whether to add them to their circle and what to share.
+    professional = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # For a person: whether they are counted in programme statistics. Empty: they have not said, and the
+    # organisation's default (Organisation.statistics_by_default) applies.
+    statistics_consent = models.BooleanField(null=True, blank=True)
+    statistics_consent_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -147,10 +160,11 @@ class OrganisationInvitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.accepted_at is None and self.expires_at > now
+        return self.accepted_at is None and self.withdrawn_at is None and self.expires_at > now
 
 
 class PendingSignUp(models.Model):
