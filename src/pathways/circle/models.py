@@ -51,6 +51,11 @@ class Change(models.TextChoices):
     ACCOUNT_REACTIVATED = "account_reactivated", "Your organisation reactivated your account"
     TWO_STEP_RESET = "two_step_reset", "Your organisation reset your two-step sign-in"
     PROFESSIONAL_NAMED = "professional_named", "Your organisation named your professional"
+    STAFF_DEACTIVATED = "staff_deactivated", "Their organisation deactivated their account, so what you shared ended"
+
+
+# Changes to someone's account that leave what the person shares as it was (the log says so, not "Sharing ended").
+SHARING_UNCHANGED = frozenset({Change.ACCOUNT_REACTIVATED, Change.TWO_STEP_RESET, Change.PROFESSIONAL_NAMED})
 
 
 ACCESS_RANK = {Access.VIEW: 1, Access.SUGGEST: 2, Access.WRITE: 3}
@@ -246,6 +251,12 @@ class AccessLogEntry(models.Model):
     @property
     def change_label(self) -> str:
         return dict(Change.choices).get(self.action, "")
+
+    @property
+    def outcome_label(self) -> str:
+        if self.action in SHARING_UNCHANGED:
+            return "What you share did not change"
+        return "Sharing started" if self.allowed else "Sharing ended"
 
     @property
     def category_label(self) -> str:

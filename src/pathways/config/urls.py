@@ -17,6 +17,7 @@ urlpatterns = [
     *account_urlpatterns,
     path("plan/", include("pathways.plans.urls")),
     path("circle/", include("pathways.circle.urls")),
+    path("organisation/", include("pathways.circle.account_urls")),  # an admin's changes to an account
     path("checkin/", include("pathways.checkins.urls")),
     path("measures/", include("pathways.checkins.questionnaire_urls")),
     path("warning-signs/", include("pathways.checkins.warning_urls")),

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     EMERGENCY_ACCESS = "emergency_access", "Emergency access to my record"
     MESSAGE = "message", "New messages in my conversations"
     SESSION_NOTE = "session_note", "Notes a supporter wrote about our conversations"
+    PROFESSIONAL_NAMED = "professional_named", "My organisation naming my professional"
 
 
 def validate_site_path(value: str) -> None:

@@ -1,4 +1,4 @@
-"""Forms for signing up, joining by invitation, the person's profile, and inviting staff."""
+"""Forms for signing up, joining by invitation, the person's profile, and the organisation admin's pages."""
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from .countries import country_choices
 from .models import Organisation, PersonProfile, Role, User
+from .selectors import professionals_of
 from .time_zones import UNKNOWN_TIME_ZONE, organisation_time_zone_name, time_zone_choices
 
 
@@ -154,11 +155,51 @@ class OrganisationSettingsForm(forms.Form):
                                   "on_duty_professional": organisation.on_duty_professional_id,
                                   "counselling_notes_apart": organisation.counselling_notes_apart})
         _with_blank(form.fields["time_zone"], f"Not set: the site's ({settings.TIME_ZONE})")
-        professionals = User.objects.filter(memberships__organisation=organisation,
-                                            memberships__role=Role.PROFESSIONAL, is_active=True).distinct()
-        form.fields["on_duty_professional"].choices = [("", "Nobody"), *sorted(
-            ((user.pk, f"{user.display_name} ({user.email})") for user in professionals), key=lambda c: c[1].lower())]
+        form.fields["on_duty_professional"].choices = [("", "Nobody"), *professional_choices(organisation)]
         return form
+
+
+def professional_choices(organisation: Organisation) -> list[tuple[int, str]]:
+    return [(user.pk, f"{user.display_name} ({user.email})")
+            for user in professionals_of(organisation=organisation)]
+
+
+class OrganisationAboutForm(forms.Form):
+    """The programme's name, and whether people who have not said either way count in its statistics."""
+
+    name = forms.CharField(label="Your programme's name", max_length=200,
+                           error_messages={"required": "Give your programme a name: your people see it."})
+    statistics_by_default = forms.BooleanField(
+        label="Count people in programme statistics unless they say otherwise", required=False,
+        help_text="Programme statistics are de-identified counts. Each person can say yes or no at any time; "
+                  "this decides only for those who have not said either way.")
+    statistics_notice = forms.CharField(
+        label="Notice about programme statistics", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Your words, shown to your people where they choose: tell them whether they are counted in "
+                  "programme statistics unless they say otherwise, what is counted, and who sees the figures.")
+
+    @classmethod
+    def for_organisation(cls, organisation: Organisation, data=None) -> "OrganisationAboutForm":
+        return cls(data, initial={"name": organisation.name,
+                                  "statistics_by_default": organisation.statistics_by_default,
+                                  "statistics_notice": organisation.statistics_notice})
+
+
+class AccountSearchForm(forms.Form):
+    q = forms.CharField(label="Name or email address", required=False, max_length=200)
+
+
+class ProfessionalChoiceForm(forms.Form):
+    professional = forms.TypedChoiceField(label="Their professional", coerce=int,
+                                          error_messages={"required": "Choose one of your organisation's "
+                                                                      "professionals.",
+                                                          "invalid_choice": "Choose one of your organisation's "
+                                                                            "professionals."})
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["professional"].choices = [("", "Choose a professional"), *professional_choices(organisation)]
 
 
 class InviteForm(forms.Form):

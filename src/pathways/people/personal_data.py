@@ -19,9 +19,13 @@ def export_account(user) -> dict:
         "home_organisation": user.home_organisation.name if user.home_organisation_id else None,
         "time_zone": user.time_zone,
         "memberships": [
-            {"organisation": m["organisation__name"], "role": m["role"], "since": m["created_at"]}
-            for m in Membership.objects.filter(user=user).values("organisation__name", "role", "created_at")
-            .order_by("created_at", "pk")
+            {"organisation": m["organisation__name"], "role": m["role"], "since": m["created_at"],
+             "deactivated_at": m["deactivated_at"], "professional": m["professional__email"],
+             "counted_in_programme_statistics": m["statistics_consent"],
+             "statistics_choice_changed_at": m["statistics_consent_changed_at"]}
+            for m in Membership.objects.filter(user=user).values(
+                "organisation__name", "role", "created_at", "deactivated_at", "professional__email",
+                "statistics_consent", "statistics_consent_changed_at").order_by("created_at", "pk")
         ],
     }
 

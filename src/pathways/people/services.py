@@ -7,6 +7,7 @@ which organisation invitations below and circle invitations (pathways.circle) sh
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -28,6 +29,7 @@ from .models import (
     new_token,
     token_digest,
 )
+from .selectors import staff_memberships
 from .signals import person_joined
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -266,6 +268,111 @@ def organisation_settings_update(*, organisation: Organisation, country: str, ti
     organisation.full_clean()
     organisation.save(update_fields=["country", "time_zone", "on_duty_professional", "counselling_notes_apart"])
     return organisation
+
+
+@transaction.atomic
+def organisation_about_update(*, organisation: Organisation, name: str, statistics_by_default: bool,
+                              statistics_notice: str) -> Organisation:
+    """The programme's name, and whether its people who have not said either way count in its statistics,
+    with the notice that tells them so."""
+    organisation.name, organisation.statistics_notice = name.strip(), statistics_notice.strip()
+    organisation.statistics_by_default = statistics_by_default
+    organisation.full_clean()
+    organisation.save(update_fields=["name", "statistics_by_default", "statistics_notice"])
+    return organisation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: OrganisationInvitation) -> None:
+    """The link stops working at once; the invitation stays, marked withdrawn."""
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["withdrawn_at"])
+
+
+# --- An admin's changes to an account of the organisation ------------------------------------------------------
+# People's part of each. What follows from them in the apps above (consents ending, the access log, two-step
+# devices, sessions) is done by pathways.circle.account_services, which calls these inside its transaction.
+
+def _other_programmes(account: User, organisation: Organisation) -> bool:
+    return Membership.objects.filter(user=account, organisation__is_personal=False).exclude(
+        organisation=organisation).exists()
+
+
+def _is_last_active_admin(account: User, organisation: Organisation) -> bool:
+    admins = list(Membership.objects.select_for_update().filter(organisation=organisation, role=Role.ADMIN)
+                  .select_related("user"))  # locked: two admins cannot deactivate each other at once
+    active = [m.user_id for m in admins if m.deactivated_at is None and m.user.is_active]
+    return account.pk in active and len(active) == 1
+
+
+@transaction.atomic
+def memberships_deactivate(*, organisation: Organisation, account: User, by: User) -> None:
+    """The account leaves the programme: its memberships here are marked deactivated and it can no longer sign
+    in (which ends its sessions: pathways.signins.receivers). Its record is kept. Raises ValidationError, changing
+    nothing, for the admin's own account, the last active admin, an account that is already deactivated, or one
+    that belongs to another organisation's programme too (signing it out would sign it out there as well)."""
+    memberships = Membership.objects.select_for_update().filter(organisation=organisation, user=account)
+    if account.pk == by.pk:
+        raise ValidationError("You cannot deactivate your own account. Another admin of your organisation can.")
+    if not account.is_active or any(m.deactivated_at for m in memberships):
+        raise ValidationError(f"{account.display_name}'s account is already deactivated.")
+    if _other_programmes(account, organisation):
+        raise ValidationError(f"{account.display_name} also belongs to another organisation's programme, and "
+                              "deactivating the account would sign them out there too. Ask that organisation first.")
+    if _is_last_active_admin(account, organisation):
+        raise ValidationError(f"{account.display_name} is your organisation's last active admin. Invite or "
+                              "reactivate another admin first.")
+    memberships.update(deactivated_at=timezone.now())
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def memberships_reactivate(*, organisation: Organisation, account: User) -> None:
+    """The account can sign in again. Nothing it shared or was shared with comes back by itself."""
+    memberships = Membership.objects.select_for_update().filter(organisation=organisation, user=account,
+                                                                deactivated_at__isnull=False)
+    if not memberships.exists():
+        raise ValidationError(f"{account.display_name}'s account is not deactivated.")
+    memberships.update(deactivated_at=None)
+    account.is_active = True
+    account.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def professional_name(*, organisation: Organisation, person: User, professional_id: int) -> User:
+    """Name the organisation's professional who is the person's key contact (a pk; one of its active
+    professionals). Naming shares nothing: the person decides whether to add them to their circle.
+    Returns the professional."""
+    membership = Membership.objects.select_for_update().filter(organisation=organisation, user=person,
+                                                               role=Role.PERSON).first()
+    professional = User.objects.filter(
+        pk=professional_id, is_active=True, memberships__organisation=organisation,
+        memberships__role=Role.PROFESSIONAL, memberships__deactivated_at__isnull=True).exclude(pk=person.pk).first()
+    if membership is None or professional is None:
+        raise ValidationError("Choose one of your organisation's professionals.")
+    if membership.professional_id == professional.pk:
+        raise ValidationError(f"{professional.display_name} is already {person.display_name}'s professional.")
+    membership.professional = professional
+    membership.save(update_fields=["professional"])
+    return professional
+
+
+TWO_STEP_RESET_EMAIL = "two_step_reset"  # its outbox kind
+
+
+def two_step_reset_notice(*, organisation: Organisation, account: User, by: User) -> None:
+    """People's part of resetting a member of staff's two-step sign-in: check it is allowed (one of the
+    organisation's staff, not the admin's own account, which has its own page), and queue the email that tells
+    them. The email has no link that signs anyone in: only the address of the sign-in page."""
+    if account.pk == by.pk:
+        raise ValidationError("To change your own two-step sign-in, use your own two-step sign-in page.")
+    if not staff_memberships(account).filter(organisation=organisation).exists():
+        raise ValidationError("Only the two-step sign-in of your organisation's staff can be reset here.")
+    email_queue(kind=TWO_STEP_RESET_EMAIL, to=account.email, person=account,
+                subject="Your two-step sign-in to Pathways was reset",
+                body=render_to_string("people/email/two_step_reset.txt", {
+                    "organisation": organisation, "login_url": settings.PATHWAYS_SITE_URL + reverse("login")}))
 
 
 def staff_roles() -> list[tuple[str, str]]:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("organisation/", views.organisations, name="organisations"),
     path("organisation/<int:organisation_id>/", views.organisation, name="organisation"),
     path("organisation/<int:organisation_id>/invite/", views.invite, name="invite"),
+    path("organisation/<int:organisation_id>/about/", views.organisation_about, name="organisation_about"),
+    path("organisation/<int:organisation_id>/invitations/<int:invitation_id>/withdraw/", views.invitation_withdraw,
+         name="invitation_withdraw"),
+    path("organisation/<int:organisation_id>/people/", views.people_list, name="people_list"),
+    path("organisation/<int:organisation_id>/staff/", views.staff_list, name="staff_list"),
 ]
 
 # Django's own account views, under their standard names (logout, password_reset, ...); verification.urls

@@ -1,4 +1,5 @@
-"""Sign-up, joining by invitation, the person's profile, and the organisation admin's page."""
+"""Sign-up, joining by invitation, the person's profile, and the organisation admin's pages: the programme's
+settings, its invitations, and the lists of its people and staff."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import (
+    AccountSearchForm,
     InviteForm,
     JoinForm,
+    OrganisationAboutForm,
     OrganisationSettingsForm,
     ProfileForm,
     QueuedPasswordResetForm,
@@ -117,12 +120,13 @@ def organisations(request: HttpRequest) -> HttpResponse:
     return render(request, "people/organisations.html", {"organisations": administered})
 
 
-def _organisation_page(request: HttpRequest, org, *, invite_form=None, settings_form=None,
+def _organisation_page(request: HttpRequest, org, *, invite_form=None, settings_form=None, about_form=None,
                        status: int = 200) -> HttpResponse:
     return render(request, "people/organisation.html", {
         "organisation": org, "roster": selectors.organisation_roster(organisation=org),
         "form": invite_form or InviteForm(),
         "settings_form": settings_form or OrganisationSettingsForm.for_organisation(org),
+        "about_form": about_form or OrganisationAboutForm.for_organisation(org),
     }, status=status)
 
 
@@ -159,3 +163,47 @@ def invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
     messages.success(request, f"Invitation sent as {Role(form.cleaned_data['role']).label}. "
                               f"You can also share this single-use link (valid for 7 days): {link}")
     return redirect("people:organisation", organisation_id=org.pk)
+
+
+@login_required
+@require_POST
+def organisation_about(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The programme's name and how its people are counted in its statistics."""
+    org = selectors.organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    form = OrganisationAboutForm.for_organisation(org, request.POST)
+    if not form.is_valid():
+        return _organisation_page(request, org, about_form=form, status=400)
+    services.organisation_about_update(organisation=org, **form.cleaned_data)
+    messages.success(request, "Saved.")
+    return redirect("people:organisation", organisation_id=org.pk)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, organisation_id: int, invitation_id: int) -> HttpResponse:
+    org = selectors.organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    invitation = selectors.open_invitation_for_admin(organisation=org, invitation_id=invitation_id)
+    services.invitation_withdraw(invitation=invitation)
+    messages.success(request, f"Withdrew the invitation to {invitation.email}. Its link no longer works.")
+    return redirect("people:organisation", organisation_id=org.pk)
+
+
+def _accounts_page(request: HttpRequest, organisation_id: int, *, staff: bool) -> HttpResponse:
+    org = selectors.organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    form = AccountSearchForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    return render(request, "people/organisation_accounts.html", {
+        "organisation": org, "staff": staff, "form": form, "search": search,
+        "accounts": selectors.organisation_accounts(organisation=org, staff=staff, search=search),
+    })
+
+
+@login_required
+def people_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The people the programme serves: their accounts, never their records."""
+    return _accounts_page(request, organisation_id, staff=False)
+
+
+@login_required
+def staff_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    return _accounts_page(request, organisation_id, staff=True)

@@ -9,7 +9,7 @@ from pathways.circle.models import CircleMember
 from pathways.lib.built_once import BuiltOnce
 from pathways.notifications.models import Notification
 from pathways.people.models import User
-from pathways.people.selectors import person_memberships, staff_memberships
+from pathways.people.selectors import admin_memberships, person_memberships, staff_memberships
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Header:
     offers_listening_feedback: bool
     unread_notifications: int
     has_gentle_notes: bool  # unopened early-warning notes: the box that lists them asks for them only then
+    administers_organisation: bool = False  # "My organisation": the admin's pages
 
 
 SIGNED_OUT = Header(is_person_in_recovery=False, supports_someone=False, offers_listening_feedback=False,
@@ -36,6 +37,7 @@ def _header_query(viewer_id: int):
         offers_listening_feedback=Exists(staff_memberships(viewer_id)),
         unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
         has_gentle_notes=Exists(GentleNote.objects.filter(person_id=viewer_id, seen_at__isnull=True)),
+        administers_organisation=Exists(admin_memberships(viewer_id)),
     )
 
 
@@ -54,4 +56,5 @@ def header_get(*, viewer) -> Header:
                   supports_someone=bool(row["supports_someone"]),
                   offers_listening_feedback=bool(row["offers_listening_feedback"]),
                   unread_notifications=int(row["unread_notifications"]),
-                  has_gentle_notes=bool(row["has_gentle_notes"]))
+                  has_gentle_notes=bool(row["has_gentle_notes"]),
+                  administers_organisation=bool(row["administers_organisation"]))

@@ -466,6 +466,27 @@ def a_sign_up_link(s):
     return {"token": token}
 
 
+def pats_organisations_invitation(s):
+    return {**pats_organisation(s), "invitation_id": OrganisationInvitation.objects.get(
+        token_digest=token_digest(s.org_invitation_token)).pk}
+
+
+def pat_in_her_organisation(s):
+    return {**pats_organisation(s), "account_id": s.pat.public_id}
+
+
+def a_colleague(s, *, deactivated=False):
+    """A professional of Pat's organisation that no role signs in as, made on first use: the admin's changes to
+    an account (which end its sessions) are tried on them, so every role's own session stays signed in."""
+    email = f"colleague{'.deactivated' if deactivated else ''}@matrix.example"
+    user = User.objects.filter(email=email).first() or _account(email, "Colleague", s.pat.home_organisation,
+                                                               Role.PROFESSIONAL)
+    if deactivated:
+        Membership.objects.filter(user=user).update(deactivated_at=timezone.now())
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    return {**pats_organisation(s), "account_id": user.public_id}
+
+
 MESSAGE_WRITER = "peer/other-categories"  # shares "our messages" with Pat; whose conversation the rows use
 MESSAGE_GRANTEES = frozenset(f"{kind}/other-categories" for kind in KINDS)
 
@@ -532,6 +553,22 @@ MATRIX: dict[str, Case] = {
     "people:invite": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation,
                           tries=(POST(lambda s: {"email": "new.peer@example.org", "role": Role.PEER_SUPPORTER}),),
                           may_change_pat=frozenset({"org-admin"})),
+    "people:organisation_about": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation,
+                                      tries=(POST(lambda s: {"name": "Harbour Lights"}),)),
+    "people:invitation_withdraw": Case(who=frozenset({"org-admin"}), kwargs=pats_organisations_invitation,
+                                       tries=(POST(),)),
+    # Its lists of people and staff name the accounts (Pat's among them), never anything of a record.
+    "people:people_list": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation,
+                               name_ok_for=frozenset({"org-admin"})),
+    "people:staff_list": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation),
+    # The admin's changes to an account of the organisation: its admin alone. Naming Pat's professional tells Pat.
+    "accounts:deactivate": Case(who=frozenset({"org-admin"}), kwargs=a_colleague, tries=(GET, POST())),
+    "accounts:reactivate": Case(who=frozenset({"org-admin"}), kwargs=lambda s: a_colleague(s, deactivated=True),
+                                tries=(GET, POST())),
+    "accounts:two_step_reset": Case(who=frozenset({"org-admin"}), kwargs=a_colleague, tries=(GET, POST())),
+    "accounts:professional": Case(who=frozenset({"org-admin"}), kwargs=pat_in_her_organisation,
+                                  name_ok_for=frozenset({"org-admin"}), may_change_pat=frozenset({"org-admin"}),
+                                  tries=(GET, POST(lambda s: {"professional": s.users["org-professional"].pk}))),
 
     # The viewer's own plan pages.
     "plans:plan": Case(**OWN_PLAN, shows_marker_to=PAT),

@@ -64,7 +64,7 @@ class TestSettings:
         assert (setting.checkin_reminder_on, setting.checkin_reminder_time, setting.early_warning_on) == (
             True, dt.time(7, 45), True)
         assert setting.email_muted_kinds == ["crisis_alert_sent", "early_warning", "emergency_access", "message",
-                                             "session_note"]
+                                             "professional_named", "session_note"]
         form = pat_client.get("/notifications/settings/").context["form"]
         assert form.initial["email_checkin_reminder"] and not form.initial["email_emergency_access"]
 

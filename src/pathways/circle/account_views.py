@@ -1,0 +1,107 @@
+"""The organisation admin's pages for changing an account of the organisation: deactivate, reactivate, name a
+person's professional, reset a member of staff's two-step sign-in. Each GET asks once, saying what will happen;
+the POST does it (account_services). Another organisation's account, or anyone but the organisation's admin,
+gets 404."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from pathways.people.forms import ProfessionalChoiceForm
+from pathways.people.selectors import (
+    account_of_organisation,
+    named_professional,
+    organisation_for_admin,
+    staff_memberships,
+)
+from pathways.verification.recent import recent_authentication_required  # resetting two steps: confirm it is you
+
+from . import account_services
+
+
+def _account_page(request: HttpRequest, template: str, context: dict, error: ValidationError | None = None):
+    return render(request, f"accounts/{template}", {**context, "errors": error.messages if error else []},
+                  status=400 if error else 200)
+
+
+def _back_to_list(organisation, *, staff: bool):
+    return redirect("people:staff_list" if staff else "people:people_list", organisation_id=organisation.pk)
+
+
+def _is_staff(account, organisation) -> bool:
+    return staff_memberships(account).filter(organisation=organisation).exists()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deactivate(request: HttpRequest, organisation_id: int, account_id) -> HttpResponse:
+    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    account = account_of_organisation(organisation=organisation, public_id=account_id)
+    context = {"organisation": organisation, "account": account, "staff": _is_staff(account, organisation)}
+    if request.method == "POST":
+        try:
+            account_services.account_deactivate(organisation=organisation, account=account, by=request.user)
+        except ValidationError as error:
+            return _account_page(request, "deactivate.html", context, error)
+        messages.success(request, f"Deactivated {account.display_name}'s account. They are signed out, and what "
+                                  "was shared with or by them has ended. Their record is kept.")
+        return _back_to_list(organisation, staff=context["staff"])
+    return _account_page(request, "deactivate.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reactivate(request: HttpRequest, organisation_id: int, account_id) -> HttpResponse:
+    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    account = account_of_organisation(organisation=organisation, public_id=account_id)
+    context = {"organisation": organisation, "account": account, "staff": _is_staff(account, organisation)}
+    if request.method == "POST":
+        try:
+            account_services.account_reactivate(organisation=organisation, account=account, by=request.user)
+        except ValidationError as error:
+            return _account_page(request, "reactivate.html", context, error)
+        messages.success(request, f"Reactivated {account.display_name}'s account. They can sign in again.")
+        return _back_to_list(organisation, staff=context["staff"])
+    return _account_page(request, "reactivate.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def professional(request: HttpRequest, organisation_id: int, account_id) -> HttpResponse:
+    """Name a person's professional (or move them to another one)."""
+    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    person = account_of_organisation(organisation=organisation, public_id=account_id, staff=False)
+    form = ProfessionalChoiceForm(request.POST or None, organisation=organisation)
+    context = {"organisation": organisation, "account": person, "form": form,
+               "current": named_professional(person=person)}
+    if request.method == "POST" and form.is_valid():
+        try:
+            chosen = account_services.professional_name(organisation=organisation, person=person,
+                                                        professional_id=form.cleaned_data["professional"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{chosen.display_name} is now {person.display_name}'s professional. "
+                                      f"{person.display_name} is told, and chooses what to share with them.")
+            return _back_to_list(organisation, staff=False)
+    return render(request, "accounts/professional.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@recent_authentication_required
+def two_step_reset(request: HttpRequest, organisation_id: int, account_id) -> HttpResponse:
+    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    account = account_of_organisation(organisation=organisation, public_id=account_id, staff=True)
+    context = {"organisation": organisation, "account": account}
+    if request.method == "POST":
+        try:
+            account_services.two_step_reset(organisation=organisation, account=account, by=request.user)
+        except ValidationError as error:
+            return _account_page(request, "two_step_reset.html", context, error)
+        messages.success(request, f"Reset {account.display_name}'s two-step sign-in and signed them out. They set "
+                                  "it up again the next time they sign in, and an email tells them so.")
+        return _back_to_list(organisation, staff=True)
+    return _account_page(request, "two_step_reset.html", context)
