@@ -326,5 +326,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PATHWAYS_LOG_LEVEL", "INFO")},
     # django-axes logs every login at INFO; its lockouts, the part an operator acts on, come at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint announces each step of drawing a PDF at INFO; its warnings (bad CSS, missing fonts) still show.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }

@@ -1,5 +1,7 @@
-"""The form that deletes an account."""
+"""The forms of whole-record work: deleting an account, and bringing a record in from another Pathways."""
 from django import forms
+
+from .fhir_import import MAX_BYTES, BundleRefused, read_bundle
 
 DELETE_CONFIRMATION = "delete my account"
 
@@ -17,3 +19,21 @@ class AccountDeleteForm(forms.Form):
         if typed != DELETE_CONFIRMATION:
             raise forms.ValidationError(f"Type “{DELETE_CONFIRMATION}” exactly, so we know you mean it.")
         return typed
+
+
+class RecordImportForm(forms.Form):
+    """A FHIR bundle from another Pathways; `cleaned_data["file"]` is the bundle, read and validated."""
+
+    file = forms.FileField(label="Your record file", help_text=f"The .json file from “Download my record for other "
+                           f"health software”, up to {MAX_BYTES // (1024 * 1024)} MB.",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json,application/fhir+json"}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB, more than any "
+                                        "Pathways record. Check that it is the file you downloaded from Pathways.")
+        try:
+            return read_bundle(upload.read())
+        except BundleRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None

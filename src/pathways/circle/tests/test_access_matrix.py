@@ -530,6 +530,15 @@ MATRIX: dict[str, Case] = {
     "account_delete": Case(who=SIGNED_IN, ok=frozenset({200, 302}), tries=(GET, POST(lambda s: {
         "password": PASSWORD, "confirmation": "delete my account"}))),
     "account_deleted": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
+    # The record as FHIR is the account's own, like "my data" (a supporter's holds no one else's, not even names);
+    # an import writes only into the signed-in account (posting no file answers the form again).
+    "my_data_fhir": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(POST(),)),
+    "record_import": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(GET, POST())),
+    # Pat's plans to print, by id: whoever may read that plan's page (the PDF's text is compressed, so the
+    # marker check cannot see it; records/tests/test_pdf.py reads the text).
+    "plan_pdf": Case(who=PAT | PLAN_READERS, kwargs=pat_public_id, marker_ok_for=PAT | PLAN_READERS,
+                     name_ok_for=PLAN_READERS),
+    "safety_plan_pdf": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, name_ok_for=MEASURES_READERS),
     # Two-step sign-in, confirming it is you, and a new email address: each acts on the signed-in account only
     # (no id in the URLs). The code step answers a password typed a moment ago in the same session; with none,
     # a signed-in account is sent home. An email link nobody sent is refused the same way for everyone.
