@@ -248,6 +248,12 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("PATHWAYS_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# --- Programme outcomes (pathways/reports/outcomes.py) ------------------------------------------
+# A count smaller than this is never published in an organisation's outcomes report; production refuses
+# anything below 11, a common floor for de-identified health statistics. Tests may set it lower.
+OUTCOMES_MIN_COUNT_IN_PRODUCTION = 11
+PATHWAYS_OUTCOMES_MIN_COUNT = env_int("PATHWAYS_OUTCOMES_MIN_COUNT", OUTCOMES_MIN_COUNT_IN_PRODUCTION)
+
 # --- Production (PATHWAYS_ENV=production) ---------------------------------------------------
 # Refuses to start on a missing or weak setting, with one message naming every problem, rather than
 # running half-protected. `manage.py check --deploy --fail-level WARNING` passes with these settings.
@@ -255,6 +261,10 @@ if PATHWAYS_ENV not in {"development", "production"}:
     raise ImproperlyConfigured(f"PATHWAYS_ENV is {PATHWAYS_ENV!r}; it must be 'production' or 'development'.")
 if PRODUCTION:
     _problems = []
+    if PATHWAYS_OUTCOMES_MIN_COUNT < OUTCOMES_MIN_COUNT_IN_PRODUCTION:
+        _problems.append(f"PATHWAYS_OUTCOMES_MIN_COUNT is {PATHWAYS_OUTCOMES_MIN_COUNT}; outcomes reports must "
+                         f"withhold every count below at least {OUTCOMES_MIN_COUNT_IN_PRODUCTION}, so set it to "
+                         f"{OUTCOMES_MIN_COUNT_IN_PRODUCTION} or more, or unset it")
     if env_str("PATHWAYS_DEBUG"):
         _problems.append("PATHWAYS_DEBUG is set; debug mode shows data in error pages, so unset it")
     if not SECRET_KEY:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("measures/", include("pathways.checkins.questionnaire_urls")),
     path("warning-signs/", include("pathways.checkins.warning_urls")),
     path("people/", include("pathways.reports.urls")),
+    path("programme/", include("pathways.reports.outcome_urls")),
     path("notifications/", include("pathways.notifications.urls")),
     path("conversations/", include("pathways.conversations.urls")),
     path("notes/", include("pathways.conversations.note_urls")),

@@ -99,6 +99,9 @@ class Goal(models.Model):
     importance = models.PositiveSmallIntegerField(null=True, blank=True, validators=RULER)
     confidence = models.PositiveSmallIntegerField(null=True, blank=True, validators=RULER)
     status = models.CharField(max_length=20, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    # When the goal was marked achieved, while it is; the programme's outcomes count achieved goals by month by it
+    # (`updated_at` moves with any later edit, and the history's details are encrypted).
+    achieved_at = models.DateTimeField(null=True, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

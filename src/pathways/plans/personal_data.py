@@ -14,7 +14,7 @@ def export_plan(user) -> dict | None:
         steps_by_goal.setdefault(step.pop("goal_id"), []).append(step)
     goals = []
     for goal in values(Goal.objects.filter(plan=plan).order_by("created_at", "pk"), "id", "dimension", "title",
-                       "why_it_matters", "importance", "confidence", "status", "created_at", "updated_at"):
+                       "why_it_matters", "importance", "confidence", "status", "achieved_at", "created_at", "updated_at"):
         goal["steps"] = steps_by_goal.get(goal.pop("id"), [])
         goals.append(goal)
     history = [

@@ -220,7 +220,8 @@ def goal_set_status(*, goal: Goal, actor, status: str) -> Goal:
     before = goal.status
     goal.status = status
     goal.updated_at = timezone.now()
-    goal.save(update_fields=["status", "updated_at"])
+    goal.achieved_at = goal.updated_at if status == GoalStatus.ACHIEVED else None
+    goal.save(update_fields=["status", "updated_at", "achieved_at"])
     _record(plan=goal.plan, actor=actor, action="goal_status", summary=f"{STATUS_WORDS[status]} the goal: {goal.title}",
             goal=goal.pk, before=before, after=status.value)
     if status == GoalStatus.ACHIEVED:

@@ -27,6 +27,8 @@ from pathways.safety import services as safety_services
 from pathways.safety.models import RiskLevel
 from pathways.verification import devices
 
+from .demo_programme import load_programme
+
 DEMO_ORGANISATION = "Riverbend Recovery Collective (demo)"
 DEMO_PASSWORD = "riverbend-demo-2026"
 
@@ -157,6 +159,7 @@ def load_demo() -> Organisation:
     alert_preference_update(person=people["Pat"], wait_minutes=AlertPreference.DEFAULT_WAIT_MINUTES,
                             on_duty_allowed=True)
     safety_services.crisis_alert_raise(person=people["Pat"], level=RiskLevel.SOME)
+    load_programme(organisation)  # sixty more people, known by number, so the outcomes report has figures
     return organisation
 
 

@@ -487,6 +487,16 @@ def a_colleague(s, *, deactivated=False):
     return {**pats_organisation(s), "account_id": user.public_id}
 
 
+def pats_organisation_outcomes(s):
+    """Last month's outcomes report of Pat's organisation, made on first use."""
+    from pathways.reports.models import OutcomeReport
+
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    OutcomeReport.objects.get_or_create(organisation_id=s.pat.home_organisation_id, month=last_month,
+                                        defaults={"threshold": 11})
+    return {**pats_organisation(s), "year": last_month.year, "month": last_month.month}
+
+
 MESSAGE_WRITER = "peer/other-categories"  # shares "our messages" with Pat; whose conversation the rows use
 MESSAGE_GRANTEES = frozenset(f"{kind}/other-categories" for kind in KINDS)
 
@@ -655,6 +665,15 @@ MATRIX: dict[str, Case] = {
     "reports:person": Case(who=PAT | LIVE_GRANTEES | {EMERGENCY}, kwargs=pat_public_id, ok=frozenset({200, 302}),
                            name_ok_for=LIVE_GRANTEES | {EMERGENCY}, marker_ok_for=PAT | MEASURES_READERS,
                            shows_marker_to=MEASURES_READERS),
+    # Programme outcomes: de-identified figures, for the organisation's admins only (the report, an earlier
+    # month's, and each as CSV and PDF). A person's answer about being counted is their own: no id in the URL;
+    # someone using Pathways on their own has no programme, so their answer is not asked (200, nothing saved).
+    "outcomes:report": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation),
+    "outcomes:month": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation_outcomes),
+    "outcomes:csv": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation_outcomes),
+    "outcomes:pdf": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation_outcomes),
+    "outcomes:statistics": Case(who=PLAN_HOLDERS, ok=frozenset({200, 302}),
+                                tries=(GET, POST(lambda s: {"answer": "no"}))),
 
     # Check-ins: the viewer's own. The daily one follows the pathways in the viewer's plan, so it needs one.
     "checkins:daily": Case(**OWN_PLAN, shows_marker_to=PAT, tries=(GET, POST(lambda s: {"mood": "3"}))),

@@ -18,6 +18,7 @@ from pathways.circle.checkpoints import access_log_checkpoint_write
 from pathways.circle.consent_log import endings_sweep
 from pathways.outbox import services
 from pathways.people.account_mail import sign_ups_sweep
+from pathways.reports.outcome_services import outcome_reports_publish_due
 from pathways.safety.escalation import crisis_alerts_escalate_due
 from pathways.signins.held_forms import held_forms_sweep
 from pathways.signins.services import sessions_end_expired
@@ -38,6 +39,7 @@ def periodic_jobs():
         held_forms_sweep,
         endings_sweep,  # ended consents and emergency accesses into the access log,
         access_log_checkpoint_write,  # then its checkpoint outside the database
+        outcome_reports_publish_due,  # each programme's report for the month just ended
     ]
 
 
