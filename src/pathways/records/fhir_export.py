@@ -107,6 +107,8 @@ def _plan_and_goals(user, plan: Plan, patient_ref: dict) -> list[dict]:
         if goal.status == "achieved":
             resource["achievementStatus"] = {"coding": [t.coding(
                 "http://terminology.hl7.org/CodeSystem/goal-achievement", "achieved", "Achieved")]}
+            if goal.achieved_at:  # the day it was achieved travels too: programme outcomes count goals by it
+                resource["statusDate"] = timezone.localdate(goal.achieved_at).isoformat()
         rulers = [{"url": url, "valueInteger": value} for url, value in
                   ((t.IMPORTANCE_URL, goal.importance), (t.CONFIDENCE_URL, goal.confidence)) if value is not None]
         if rulers:

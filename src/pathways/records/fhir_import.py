@@ -30,7 +30,7 @@ from pathways.checkins.models import DailyCheckIn, Questionnaire, QuestionnaireR
 from pathways.checkins.recovery_items import process_scores
 from pathways.circle.models import Category, SupporterRole
 from pathways.people.models import PersonProfile
-from pathways.plans.models import Goal, Pathway, Plan, PlanChange, PlanPathway, Step, Strength, Win
+from pathways.plans.models import Goal, GoalStatus, Pathway, Plan, PlanChange, PlanPathway, Step, Strength, Win
 
 from . import fhir_terms as t
 
@@ -316,6 +316,9 @@ class _Importer:
                     status=status, submission_key=key)
         if started:
             goal.created_at = timezone.make_aware(datetime.combine(started, time()))
+        if goal.status == GoalStatus.ACHIEVED:  # on the day the bundle says, or else today
+            achieved = _day(resource.get("statusDate"))
+            goal.achieved_at = timezone.make_aware(datetime.combine(achieved, time())) if achieved else timezone.now()
         self.keep(goal, f"the goal “{goal.title}”")
         self.goals[full_url] = goal
         self.report.added["goals"] += 1

@@ -49,7 +49,8 @@ def full_record(email: str = "kit@fhir.example") -> User:
     plans.step_create(goal=sleep, actor=kit, text="Ask the GP about sleep", due_on=timezone.localdate() + timedelta(7))
     flat = plans.goal_create(plan=plan, actor=kit, dimension="home", title="A flat of my own")
     plans.goal_set_status(goal=flat, actor=kit, status="paused")
-    plans.goal_create(plan=plan, actor=kit, dimension="community", title="Choir on Thursdays")
+    choir = plans.goal_create(plan=plan, actor=kit, dimension="community", title="Choir on Thursdays")
+    plans.goal_set_status(goal=choir, actor=kit, status="achieved")
     plans.win_add(plan=plan, actor=kit, text="Went to the sea with Jo")
     today = timezone.localdate()
     checkins.daily_checkin_save(person=kit, day=today - timedelta(days=2), answers={
@@ -124,8 +125,10 @@ def test_the_bundle_validates_and_holds_the_record_in_fhir_terms():
     goals = resources(bundle, "Goal")
     assert [(g["description"]["text"], g["lifecycleStatus"], g["category"][0]["coding"][0]["code"]) for g in goals] \
         == [("Sleep before midnight", "active", "health"), ("A flat of my own", "on-hold", "home"),
-            ("Choir on Thursdays", "active", "community")]
+            ("Choir on Thursdays", "completed", "community")]
     assert care_plan["goal"] == [{"reference": t.urn(goal["id"])} for goal in goals]
+    assert goals[2]["statusDate"] == timezone.localdate().isoformat()  # achieved today: its day travels
+    assert "statusDate" not in goals[0]
 
     hard_day, use_log, _, recovery = resources(bundle, "Observation")
     assert component(hard_day, "mood")["valueInteger"] == 2
@@ -238,7 +241,7 @@ def test_a_record_exported_and_imported_into_a_fresh_account_exports_the_same():
     assert report.added == {"full name": 1, "name you like to be called": 1, "pronouns": 1, "culture": 1,
                             "what helps": 1, "how to reach me": 1, "language": 1, "country": 1,
                             "what recovery means to you": 1, "your plan if you lapse": 2, "pathways": 3,
-                            "strengths": 2, "wins": 2, "goals": 3, "steps": 3, "daily check-ins": 2, "use logs": 1,
+                            "strengths": 2, "wins": 3, "goals": 3, "steps": 3, "daily check-ins": 2, "use logs": 1,
                             "recovery check-ins": 1, "questionnaire answers": 1}
     assert report.skipped == []
     # Consents come back as a list to invite people again, never as grants.
