@@ -369,6 +369,9 @@ def two_step_reset_notice(*, organisation: Organisation, account: User, by: User
         raise ValidationError("To change your own two-step sign-in, use your own two-step sign-in page.")
     if not staff_memberships(account).filter(organisation=organisation).exists():
         raise ValidationError("Only the two-step sign-in of your organisation's staff can be reset here.")
+    if _other_programmes(account, organisation):  # it guards their work there too: that organisation decides
+        raise ValidationError(f"{account.display_name} also belongs to another organisation's programme, so "
+                              "their two-step sign-in guards their work there too. Ask that organisation's admin.")
     email_queue(kind=TWO_STEP_RESET_EMAIL, to=account.email, person=account,
                 subject="Your two-step sign-in to Pathways was reset",
                 body=render_to_string("people/email/two_step_reset.txt", {

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import PASSWORD
+from pathways.outbox.models import OutgoingEmail
 from pathways.people import selectors, services
 from pathways.people.models import Membership, Organisation, OrganisationInvitation, Role, User
 
@@ -170,6 +171,10 @@ def test_an_account_in_another_programme_too_is_not_deactivated_here(organisatio
     with pytest.raises(ValidationError, match="another organisation's programme"):
         services.memberships_deactivate(organisation=organisation, account=joined["tam"], by=ada)
     assert User.objects.get(pk=joined["tam"].pk).is_active
+    # Nor is their two-step sign-in reset: it guards their work in the other programme too.
+    with pytest.raises(ValidationError, match="another organisation's programme"):
+        services.two_step_reset_notice(organisation=organisation, account=joined["tam"], by=ada)
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_a_personal_organisation_does_not_count_as_another_programme(organisation, ada, pat):
