@@ -217,6 +217,9 @@ def _trend_summary(periods: list[Period], series) -> str:
             sentences.append(f"{name}: {number(start)} ({first.in_words}).")
             continue
         numbers = [value for _, value in known]
+        if min(numbers) == max(numbers):  # "from 0 to 0, between 0 and 0" says less than this
+            sentences.append(f"{name}: {number(start)} each time, from {first.in_words} to {last.in_words}.")
+            continue
         sentences.append(f"{name}: from {number(start)} ({first.in_words}) to {number(end)} ({last.in_words}), "
                          f"between {number(min(numbers))} and {number(max(numbers))}.")
     return " ".join(sentences)

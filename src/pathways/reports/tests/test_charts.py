@@ -69,7 +69,7 @@ def test_a_line_over_years_months_and_weeks_marks_where_the_kind_of_point_change
     assert ">2022<" in svg and ">Week of 22 Dec 2025<" in svg  # the two ends
     assert [row[0] for row in chart.rows[:3]] == ["2022", "2023", "January 2024"]
     assert chart.columns == ["Period", "Mood"]
-    assert chart.summary == "Mood: from 3 (2022) to 3 (week of 22 Dec 2025), between 3 and 3."
+    assert chart.summary == "Mood: 3 each time, from 2022 to week of 22 Dec 2025."
 
 
 def test_an_empty_chart_says_so():
