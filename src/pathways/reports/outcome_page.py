@@ -61,7 +61,7 @@ def report_for_admin(*, organisation_id: int, viewer, year: int, month: int) -> 
     organisation = organisation_for_admin(organisation_id=organisation_id, viewer=viewer)
     try:
         first_day = date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # month 13, year 0, or a number too big for a date
         raise Http404 from None
     report = OutcomeReport.objects.filter(organisation=organisation, month=first_day).first()
     if report is None:

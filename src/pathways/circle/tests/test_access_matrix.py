@@ -580,11 +580,15 @@ MATRIX: dict[str, Case] = {
     "people:people_list": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation,
                                name_ok_for=frozenset({"org-admin"})),
     "people:staff_list": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation),
-    # The admin's changes to an account of the organisation: its admin alone. Naming Pat's professional tells Pat.
-    "accounts:deactivate": Case(who=frozenset({"org-admin"}), kwargs=a_colleague, tries=(GET, POST())),
+    # The admin's changes to an account of the organisation: its admin alone, who sees the account's name (Pat's
+    # too, when ids are guessed) and may deactivate it. Naming Pat's professional tells Pat.
+    "accounts:deactivate": Case(who=frozenset({"org-admin"}), kwargs=a_colleague, tries=(GET, POST()),
+                                name_ok_for=frozenset({"org-admin"}), may_change_pat=PAT | {"org-admin"}),
     "accounts:reactivate": Case(who=frozenset({"org-admin"}), kwargs=lambda s: a_colleague(s, deactivated=True),
-                                tries=(GET, POST())),
-    "accounts:two_step_reset": Case(who=frozenset({"org-admin"}), kwargs=a_colleague, tries=(GET, POST())),
+                                tries=(GET, POST()), name_ok_for=frozenset({"org-admin"}),
+                                may_change_pat=PAT | {"org-admin"}),
+    "accounts:two_step_reset": Case(who=frozenset({"org-admin"}), kwargs=a_colleague, tries=(GET, POST()),
+                                    name_ok_for=frozenset({"org-admin"})),
     "accounts:professional": Case(who=frozenset({"org-admin"}), kwargs=pat_in_her_organisation,
                                   name_ok_for=frozenset({"org-admin"}), may_change_pat=frozenset({"org-admin"}),
                                   tries=(GET, POST(lambda s: {"professional": s.users["org-professional"].pk}))),
