@@ -323,6 +323,8 @@ def memberships_deactivate(*, organisation: Organisation, account: User, by: Use
         raise ValidationError(f"{account.display_name} is your organisation's last active admin. Invite or "
                               "reactivate another admin first.")
     memberships.update(deactivated_at=timezone.now())
+    # A professional who left is nobody's named professional any more; the admin names another.
+    Membership.objects.filter(organisation=organisation, professional=account).update(professional=None)
     account.is_active = False
     account.save(update_fields=["is_active"])
 

@@ -153,6 +153,13 @@ def test_naming_a_professional_shares_nothing_and_tells_the_person(organisation,
         reverse("circle:circle")).content.decode()
 
 
+def test_a_professional_who_is_deactivated_is_nobodys_named_professional_any_more(organisation, ada, lee, pat_here):
+    account_services.professional_name(organisation=organisation, person=pat_here, professional_id=lee.pk)
+    account_services.account_deactivate(organisation=organisation, account=lee, by=ada)
+    assert Membership.objects.get(user=pat_here, role=Role.PERSON, organisation=organisation).professional is None
+    assert "Your organisation named Lee" not in signed_in(pat_here).get(reverse("circle:circle")).content.decode()
+
+
 # --- resetting two-step sign-in ---------------------------------------------------------------------------------
 
 def test_resetting_two_steps_removes_the_devices_ends_sessions_logs_and_emails(organisation, ada, lee):
