@@ -152,7 +152,7 @@ def _cohorts(cells: _Cells) -> Section:
     if any(value is not None for values in series.values() for value in values):
         chart = charts.lines(chart_id="cohorts-chart", title="Share of each month's newcomers still checking in",
                              periods=[_month_period(m) for m in cells.months], low=0, high=100, unit="%",
-                             series=[(f"After {months_on} months", series[months_on])
+                             series=[(f"After {months_on} months (%)", series[months_on])
                                      for months_on in RETENTION_MONTHS])
     return Section(
         id="cohorts", title="Staying in touch",
