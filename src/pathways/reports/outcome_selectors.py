@@ -227,6 +227,7 @@ def _days_checked_in(organisation: Organisation, months: _Months) -> dict[tuple[
         .annotate(who=F("person_id"), month=PeriodStart(MONTH, "day"), day_number=DayNumber("day"),
                   lapse_id=F("lapse__id"))
         .values("who", "month", "day_number", "lapse_id"))
+    # Only Django's own compiled SQL (its values stay parameters) and names written here go into the text.
     sql = f"""
         WITH people AS ({people}),
         person_months AS (
@@ -243,7 +244,7 @@ def _days_checked_in(organisation: Organisation, months: _Months) -> dict[tuple[
                SUM(CASE WHEN marked.month >= people.cohort THEN marked.returned ELSE 0 END), SUM(marked.lapses)
         FROM marked JOIN people ON people.who = marked.who
         WHERE marked.month >= %s
-        GROUP BY people.cohort, marked.month"""
+        GROUP BY people.cohort, marked.month"""  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, (*people_params, *days_params, RETURN_AFTER_DAYS, RETURN_AFTER_DAYS, months.first))
         # PostgreSQL sums counts as numeric: int() keeps every figure a plain whole number.
@@ -275,13 +276,15 @@ def _first_and_latest(answers: QuerySet, columns: list[str], *, by_key: bool) ->
                        f"MAX(CASE WHEN ranked.n = ends.{c}_last THEN ranked.{c} END), MAX(ends.{c}_count)"
                        for c in columns)
     joined = " AND ".join(f"ranked.{part} = ends.{part}" for part in group.split(", "))
+    # Only Django's compiled SQL (values as parameters) and column names this module chose (RECOVERY_MEASURES,
+    # "total") go into the text.
     sql = f"""
         WITH ranked AS (
             SELECT answers.*, ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY at, tie) AS n FROM ({inner}) AS answers),
         ends AS (SELECT {group}, {ends} FROM ranked GROUP BY {group})
         SELECT {"ends.key" if by_key else "''"}, {values}
         FROM ends JOIN ranked ON {joined}
-        GROUP BY {", ".join(f"ends.{part}" for part in group.split(", "))}"""
+        GROUP BY {", ".join(f"ends.{part}" for part in group.split(", "))}"""  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
