@@ -310,9 +310,9 @@ if PRODUCTION:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload not set": a deliberate opt-in, see above
 # --- End of production block ------------------------------------------------------------------
 
-# Request size. A transcript may be up to 10 MB (pathways.mi.transcript.MAX_BYTES); the form fields around
-# it get room for that with its line breaks sent as CRLF, so an oversized paste reaches the analyzer's form
-# and gets a message saying what to do, not a bare 400. Uploaded files over 2.5 MB wait in a temporary file,
+# Request size. A transcript may be up to 2 MB (pathways.mi.transcript.MAX_BYTES); the form fields around
+# it get room for far more, with its line breaks sent as CRLF, so an oversized paste reaches the analyzer's
+# form and gets a message saying what to do, not a bare 400. Uploaded files over 2.5 MB wait in a temporary file,
 # not memory, and the analyzer checks a file's size before reading it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 24 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

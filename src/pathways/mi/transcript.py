@@ -17,8 +17,13 @@ from dataclasses import dataclass
 
 from pathways.mi.codes import COUNSELLOR, PERSON
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_UTTERANCES = 20_000
+# Limits no real session reaches, so that one analysis holds a server worker for seconds, not minutes. AnnoMI's
+# longest session has 1,750 turns and its longest turn 1,212 characters; a 2,000-turn transcript codes in about
+# seven seconds on one core (300 utterances a second).
+MAX_BYTES = 2 * 1024 * 1024
+MAX_UTTERANCES = 2_000
+MAX_TURN_CHARACTERS = 10_000
+LABEL_ROOM = 64  # a whole line may hold a label, a CSV row its other columns, besides the turn itself
 
 CSV_SPEAKERS = {
     "therapist": COUNSELLOR, "counsellor": COUNSELLOR, "counselor": COUNSELLOR, "supporter": COUNSELLOR,
@@ -57,7 +62,12 @@ def parse_transcript(raw: bytes | str) -> list[Utterance]:
     first = next((line for line in text.splitlines() if line.strip()), None)
     if first is None:
         raise TranscriptError(_EMPTY)
-    header = [name.strip().lower() for name in next(csv.reader([first]))]
+    # Before the CSV reader sees it: a line past its field limit (131,072 characters) is its error, not ours.
+    _check_turn_length(first, line=text.splitlines().index(first) + 1, room=LABEL_ROOM)
+    try:
+        header = [name.strip().lower() for name in next(csv.reader([first]))]
+    except csv.Error:  # not CSV at all (an unbalanced quote, say): read as plain text, which says what is wrong
+        header = []
     if "interlocutor" in header and "utterance_text" in header:
         turns = _read_csv(text)
     elif len(header) > 1 and ("interlocutor" in header or "utterance_text" in header):
@@ -121,6 +131,7 @@ def _read_csv(text: str) -> list[tuple[str, str, str]]:
                     f"Line {rows.line_num} has {shown} in the interlocutor column, which is not a speaker we know. "
                     f"{_CSV_LABELS_TEXT} Change it to one of these and try again."
                 )
+            _check_turn_length(said, line=rows.line_num)
             turns.append((speaker, said, cells.get("utterance_id", "")))
             _check_count(turns)
     except csv.Error as error:
@@ -145,6 +156,7 @@ def _read_text(text: str) -> list[tuple[str, str, str]]:
                     f"such as “Counsellor: …” or “Person: …”, and try again. {_TEXT_LABELS_TEXT}"
                 )
             turns[-1][1] = f"{turns[-1][1]} {line}".strip()
+            _check_turn_length(turns[-1][1], line=number)
             continue
         label, said = match.groups()
         speaker = TEXT_LABELS.get(label.strip().lower())
@@ -153,10 +165,20 @@ def _read_text(text: str) -> list[tuple[str, str, str]]:
                 f"Line {number} starts with “{label}”, which is not a speaker label we know. "
                 f"{_TEXT_LABELS_TEXT} Change it to one of these and try again."
             )
+        _check_turn_length(said.strip(), line=number)
         turns.append([speaker, said.strip()])
         _check_count(turns)
     # A label with nothing after it and nothing continuing it carries no words to analyse.
     return [(speaker, said, "") for speaker, said in turns if said]
+
+
+def _check_turn_length(said: str, *, line: int, room: int = 0) -> None:
+    if len(said) > MAX_TURN_CHARACTERS + room:
+        raise TranscriptError(
+            f"The turn on line {line} is {len(said):,} characters long; one turn can be at most "
+            f"{MAX_TURN_CHARACTERS:,}, far more than anyone says at once. Check that each turn starts on its own "
+            "line with who is speaking, and try again."
+        )
 
 
 def _check_count(turns: list) -> None:

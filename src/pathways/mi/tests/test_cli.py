@@ -75,7 +75,7 @@ def test_stdin(tmp_path):
     ("Person: I work at the café.".encode("cp1252"), "not UTF-8 text"),
     (b"Sam: Hello", "not a speaker label we know"),
     (b"\n\n", "no utterances"),
-    (b"T: " + b"a" * MAX_BYTES, "at most 10 MB"),
+    (b"T: " + b"a" * MAX_BYTES, "at most 2 MB"),
 ])
 def test_a_file_that_cannot_be_read_exits_2_with_one_clear_line(tmp_path, content, words):
     path = tmp_path / "bad.txt"

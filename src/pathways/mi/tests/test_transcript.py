@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from pathways.mi.codes import COUNSELLOR, PERSON
-from pathways.mi.transcript import MAX_BYTES, MAX_UTTERANCES, TranscriptError, Utterance, parse_transcript
+from pathways.mi.transcript import (
+    MAX_BYTES,
+    MAX_TURN_CHARACTERS,
+    MAX_UTTERANCES,
+    TranscriptError,
+    Utterance,
+    parse_transcript,
+)
 
 SRC = Path(__file__).resolve().parents[3]
 
@@ -95,25 +102,43 @@ def test_an_empty_transcript_is_refused(raw):
 
 
 def test_exactly_the_size_limit_is_read_and_one_byte_more_is_refused():
-    line = b"T: " + b"a" * 1000 + b"\n"
+    line = b"T: " + b"a" * 2000 + b"\n"
     body = line * (MAX_BYTES // len(line))
     body += b"a" * (MAX_BYTES - len(body))  # continues the last turn up to the limit exactly
     assert len(body) == MAX_BYTES
     assert len(parse_transcript(body)) == MAX_BYTES // len(line)
     with pytest.raises(TranscriptError) as caught:
         parse_transcript(body + b"a")
-    assert "at most 10 MB" in str(caught.value) and "Split the session" in str(caught.value)
+    assert "at most 2 MB" in str(caught.value) and "Split the session" in str(caught.value)
 
 
 def test_a_text_over_the_size_limit_is_refused_too():
-    with pytest.raises(TranscriptError, match="at most 10 MB"):
+    with pytest.raises(TranscriptError, match="at most 2 MB"):
         parse_transcript("T: " + "é" * (MAX_BYTES // 2))
 
 
 def test_too_many_utterances_are_refused():
-    with pytest.raises(TranscriptError, match="more than 20,000 utterances"):
+    with pytest.raises(TranscriptError, match="more than 2,000 utterances"):
         parse_transcript("T: Hi\n" * (MAX_UTTERANCES + 1))
     assert len(parse_transcript("T: Hi\n" * MAX_UTTERANCES)) == MAX_UTTERANCES
+
+
+@pytest.mark.parametrize("transcript, line", [
+    ("T: " + "a" * 200_000, 1),  # longer than Python's CSV field limit, on the line read as a possible header
+    ("T: Hello\n" + "a" * (MAX_TURN_CHARACTERS + 1), 2),  # a continuation line
+    ("T: Hello\n" + "a" * 6000 + "\n" + "a" * 6000, 3),  # a turn grown too long by continuing it
+    ("interlocutor,utterance_text\ntherapist," + "a" * (MAX_TURN_CHARACTERS + 1), 2),
+])
+def test_a_turn_longer_than_anyone_says_at_once_is_refused_with_its_line(transcript, line):
+    with pytest.raises(TranscriptError, match=f"The turn on line {line} is .* at most 10,000") as caught:
+        parse_transcript(transcript)
+    assert "Check that each turn starts on its own line" in str(caught.value)
+    assert len(parse_transcript("T: " + "a" * MAX_TURN_CHARACTERS)[0].text) == MAX_TURN_CHARACTERS
+
+
+def test_a_first_line_that_is_not_csv_is_read_as_text():
+    with pytest.raises(TranscriptError, match="does not start with who is speaking"):
+        parse_transcript('"an unclosed quote, interlocutor\nT: Hi')
 
 
 def test_text_that_is_not_utf8_is_refused_with_how_to_fix_it():

@@ -112,13 +112,20 @@ def test_a_file_that_is_too_large_is_refused_before_it_is_read(lee_client, monke
     upload = SimpleUploadedFile("big.txt", b"Person: hi\n" * (MAX_BYTES // 11 + 1), content_type="text/plain")
     response = lee_client.post(reverse("mi:analyze"), {"upload": upload})
     assert response.status_code == 200
-    assert "This file is 10.0 MB; a transcript can be at most 10 MB." in body(response)
+    assert "This file is 2.0 MB; a transcript can be at most 2 MB." in body(response)
 
 
-def test_a_ten_megabyte_paste_gets_our_message_not_a_bare_400(lee_client):
+def test_an_oversized_paste_gets_our_message_not_a_bare_400(lee_client):
     response = lee_client.post(reverse("mi:analyze"), {"text": "Person: " + "x" * MAX_BYTES})
     assert response.status_code == 200
-    assert "What you pasted is 10.0 MB; a transcript can be at most 10 MB." in body(response)
+    assert "What you pasted is 2.0 MB; a transcript can be at most 2 MB." in body(response)
+
+
+def test_a_first_line_longer_than_the_csv_reader_takes_gets_our_message_not_a_500(lee_client):
+    upload = SimpleUploadedFile("session.txt", b"Counsellor: " + b"a" * 140_000, content_type="text/plain")
+    response = lee_client.post(reverse("mi:analyze"), {"upload": upload})
+    assert response.status_code == 200
+    assert "The turn on line 1 is 140,012 characters long; one turn can be at most 10,000" in body(response)
 
 
 def test_a_file_that_is_not_utf8_is_explained(lee_client):
