@@ -9,6 +9,9 @@ Prints one `name: value unit` line per figure (the form `make bench` collects):
   fine-tunes the encoder, exports and quantises it, and fits the vocabularies and classifiers; so the figures
   describe the model that ships, never one that saw the fold.
   This part needs the training environment (PyTorch): run it as `make bench` does, with `.venv-train`.
+* behaviours — precision, recall and F1 of each MITI behaviour code on the test split of our own coded
+  examples (training/mi/behaviours/), which training never saw, from the shipped model. `--behaviours` prints
+  these alone, in seconds, without AnnoMI or PyTorch (the app's dev environment is enough).
 * speed — utterances per second for whole transcripts through `code_utterances` (tokenising, encoder,
   classifiers), model load time in a fresh process, and peak memory of this process.
 """
@@ -43,6 +46,17 @@ def quality(corpus: training.Corpus, folds: int) -> None:
         _print(f"mi_{head}_subcode_accuracy", scores[head].accuracy, "accuracy")
 
 
+def behaviour_quality() -> None:
+    from pathways.mi.coder import get_model
+    from training.mi.behaviour_training import test_scores
+
+    model = get_model()
+    for name, score in test_scores(model.behaviours, model.encoder).items():
+        _print(f"mi_behaviour_precision_{name}", score.precision, "precision")
+        _print(f"mi_behaviour_recall_{name}", score.recall, "recall")
+        _print(f"mi_behaviour_f1_{name}", score.f1, "F1")
+
+
 def speed(corpus: training.Corpus) -> None:
     from pathways.mi.coder import code_utterances, get_model
 
@@ -69,11 +83,16 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m training.mi.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=training.DEFAULT_DATA, help="the AnnoMI training files")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--behaviours", action="store_true", help="only the MITI behaviour codes' figures")
     args = parser.parse_args(argv)
+    if args.behaviours:
+        behaviour_quality()
+        return
     if not (args.data / "AnnoMI-simple-train.csv").exists():
         sys.exit(f"The AnnoMI training files are not in {args.data}; pass --data DIR.")
     corpus = training.load_corpus(args.data)
     speed(corpus)
+    behaviour_quality()
     quality(corpus, args.folds)
     _print("mi_cross_validation_peak_memory_mb", _peak_mb(), "MB")
 

@@ -67,15 +67,16 @@ def render(result: Analysis) -> str:
     for c in result.utterances:
         code = f"{c.coding.code}/{c.coding.subcode}" if c.coding.subcode else c.coding.code
         text = " ".join(c.utterance.text.split())
+        heard = f"  [{', '.join(_words(b) for b in c.coding.behaviours)}]" if c.coding.behaviours else ""
         lines.append(f"{c.utterance.index:>4}  {c.utterance.speaker:<10}  {code:<20} "
-                     f"{round(100 * c.coding.confidence):>3}%  {text}")
+                     f"{round(100 * c.coding.confidence):>3}%  {text}{heard}")
     n = result.counts
     lines += ["", "Summary", "",
               f"  Counsellor: questions {n['questions']} (open {n['open_questions']}), reflections "
               f"{n['reflections']} (complex {n['complex_reflections']}), input {n['input']} "
               f"(unsolicited {n['unsolicited_input']}), other {n['other']}.",
               f"  Person: change talk {n['change_talk']}, sustain talk {n['sustain_talk']}, "
-              f"neutral {n['neutral_talk']}.", ""]
+              f"neutral {n['neutral_talk']}.", _behaviour_line(result), f"      {result.behaviours.reading}", ""]
     for m in result.measures:
         rated = f" — {m.rating}" if m.rating else ""
         lines.append(f"  {m.label}: {m.display}{rated}")
@@ -88,6 +89,16 @@ def render(result: Analysis) -> str:
         else:
             lines.append(f"  {number}. {s.tip}")
     return "\n".join(lines)
+
+
+def _words(behaviour: str) -> str:
+    return behaviour.replace("_", " ")
+
+
+def _behaviour_line(result: Analysis) -> str:
+    b = result.behaviours
+    each = ", ".join(f"{_words(name)} {n}" for name, n in b.counts.items())
+    return f"  MITI behaviours: MI-adherent {b.adherent}, MI-non-adherent {b.non_adherent} ({each})."
 
 
 if __name__ == "__main__":

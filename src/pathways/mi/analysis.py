@@ -17,12 +17,19 @@ or the counsellor's last words before those asked permission ("would it be okay 
 "may I…", "do you mind if I…", "would you like to hear…"). All other input is unsolicited. Permission asked and
 input given in the same breath counts as unsolicited: the person has not yet had the chance to answer.
 
+MITI behaviour codes (pathways.mi.behaviours). MITI 4.2.1 totals the counsellor's MI-adherent behaviours
+(affirm, seeking collaboration, emphasizing autonomy) and MI-non-adherent ones (confront, persuade without
+permission) and sets no threshold for either; its aim is plainly more of the first than the second, so the
+summary counts both, each behaviour on its own, and says in words how they compare. A turn coded with two
+behaviours counts once for each.
+
 Percentages are 0–100. Where a denominator is zero the value is None and the display says why in words.
 """
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pathways.mi.behaviours import ADHERENT, BEHAVIOURS, NON_ADHERENT
 from pathways.mi.codes import (
     CHANGE,
     COUNSELLOR,
@@ -74,26 +81,39 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class BehaviourSummary:
+    counts: dict  # behaviour -> the counsellor's turns coded with it, for every behaviour
+    adherent: int
+    non_adherent: int
+    reading: str
+
+
+@dataclass(frozen=True)
 class Analysis:
     utterances: tuple[CodedUtterance, ...]
     measures: tuple[Measure, ...]
     counts: dict
     suggestions: tuple[Suggestion, ...]
+    behaviours: BehaviourSummary
 
     def to_dict(self) -> dict:
         summary: dict = {"counts": dict(self.counts)}
         for m in self.measures:
             summary[m.key] = {"value": m.value, "display": m.display, "fair": m.fair, "good": m.good,
                               "rating": m.rating}
+        summary["behaviours"] = {"mi_adherent": self.behaviours.adherent,
+                                 "mi_non_adherent": self.behaviours.non_adherent,
+                                 "counts": dict(self.behaviours.counts), "reading": self.behaviours.reading}
         summary["suggestions"] = [{"index": s.index, "quote": s.quote, "tip": s.tip} for s in self.suggestions]
-        return {
-            "utterances": [
-                {"index": int(c.utterance.index), "speaker": c.utterance.speaker, "text": c.utterance.text,
-                 "code": c.coding.code, "subcode": c.coding.subcode, "confidence": float(c.coding.confidence)}
-                for c in self.utterances
-            ],
-            "summary": summary,
-        }
+        return {"utterances": [_utterance_dict(c) for c in self.utterances], "summary": summary}
+
+
+def _utterance_dict(c: CodedUtterance) -> dict:
+    said = {"index": int(c.utterance.index), "speaker": c.utterance.speaker, "text": c.utterance.text,
+            "code": c.coding.code, "subcode": c.coding.subcode, "confidence": float(c.coding.confidence)}
+    if c.utterance.speaker == COUNSELLOR:  # behaviour codes are the counsellor's alone
+        said["behaviours"] = list(c.coding.behaviours)
+    return said
 
 
 def analyze(utterances: Sequence[Utterance], codings: Sequence[Coding] | None = None) -> Analysis:
@@ -108,7 +128,35 @@ def analyze(utterances: Sequence[Utterance], codings: Sequence[Coding] | None = 
     unsolicited = unsolicited_input(coded)
     counts = _counts(coded, unsolicited)
     measures = _measures(counts)
-    return Analysis(coded, measures, counts, _suggestions(coded, measures, unsolicited))
+    return Analysis(coded, measures, counts, _suggestions(coded, measures, unsolicited), summarise_behaviours(coded))
+
+
+def summarise_behaviours(coded: Sequence[CodedUtterance]) -> BehaviourSummary:
+    """MITI 4.2.1's behaviour counts over the counsellor's turns, and a plain reading of them."""
+    counts = {b: sum(b in c.coding.behaviours for c in coded if c.utterance.speaker == COUNSELLOR)
+              for b in BEHAVIOURS}
+    adherent = sum(counts[b] for b in ADHERENT)
+    non_adherent = sum(counts[b] for b in NON_ADHERENT)
+    return BehaviourSummary(counts, adherent, non_adherent, _behaviour_reading(adherent, non_adherent))
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def _behaviour_reading(adherent: int, non_adherent: int) -> str:
+    if not adherent and not non_adherent:
+        return ("No affirming, seeking collaboration or emphasizing autonomy was heard, and no confronting or "
+                "persuading either. MITI 4.2.1 counts the first three as MI-adherent and the last two as "
+                "MI-non-adherent; the aim is more of the first.")
+    said = (f"MI-adherent behaviour (affirming, seeking collaboration, emphasizing autonomy) was heard "
+            f"{_times(adherent)}" if adherent else "No MI-adherent behaviour was heard")
+    said += (f", and MI-non-adherent behaviour (confronting, persuading without permission) {_times(non_adherent)}."
+             if non_adherent else ", and no MI-non-adherent behaviour.")
+    if adherent > non_adherent:
+        return said + " More adherent than non-adherent is what MITI 4.2.1 looks for."
+    return said + (" MITI 4.2.1 looks for more adherent than non-adherent. Where a reply argued or labelled, a "
+                   "reflection of the person's own view, or a question about what they think, tends to land better.")
 
 
 def _is(c: CodedUtterance, speaker: str, code: str, subcode: str | None = None) -> bool:
@@ -271,15 +319,22 @@ def _suggestions(coded: Sequence[CodedUtterance], measures: Sequence[Measure],
     following = _next_counsellor(coded)
     found: list[Suggestion] = []
 
+    pushing = next((c for c in coded if _argues_or_labels(c)), None)
     well = [m for m in measures if m.rating in (GOOD, FAIR)]
-    reflection = next((c for c in coded if _is(c, COUNSELLOR, REFLECTION, "complex")), None)
+    # A reply that labelled or argued is never held up as good listening, whatever its code.
+    reflection = next((c for c in coded if _is(c, COUNSELLOR, REFLECTION, "complex") and not _argues_or_labels(c)),
+                      None)
     if well or reflection:
         what = " and ".join(f"your {m.label.lower()} ({m.display}) reached “{m.rating}”" for m in well)
-        tip = (f"Well done: {what}. " if what else "") + (
+        opening = "Well done: " if pushing is None else "On the counts, "
+        tip = (f"{opening}{what}. " if what else "") + (
             "This reflection went beyond the person's words to what they might mean or feel; keep doing that."
             if reflection else "Keep listening this way.")
         found.append(Suggestion(reflection.utterance.index if reflection else None,
                                 _quote(reflection.utterance.text) if reflection else "", tip))
+    if pushing is not None:
+        found.append(Suggestion(pushing.utterance.index, _quote(pushing.utterance.text),
+                                kinder_way(pushing.coding.behaviours)))
 
     for i, c in enumerate(coded):
         if not _is(c, PERSON, CHANGE):
@@ -293,7 +348,9 @@ def _suggestions(coded: Sequence[CodedUtterance], measures: Sequence[Measure],
                                     + (f", for example: “{example}”" if example else ".")))
             break
 
-    closed = next((c for c in coded if _is(c, COUNSELLOR, QUESTION, "closed")), None)
+    # Asking permission ("Would it be okay if…?") is closed on purpose: it is not the question to open up.
+    closed = next((c for c in coded if _is(c, COUNSELLOR, QUESTION, "closed")
+                   and not {"seeking_collaboration", "persuade_with_permission"} & set(c.coding.behaviours)), None)
     if closed is not None:
         alternative = open_alternative(closed.utterance.text)
         found.append(Suggestion(closed.utterance.index, _quote(closed.utterance.text),
@@ -314,6 +371,21 @@ def _suggestions(coded: Sequence[CodedUtterance], measures: Sequence[Measure],
     for tip in _GENERAL_TIPS[:max(0, 2 - len(found))]:
         found.append(Suggestion(None, "", tip))
     return tuple(found[:4])
+
+
+def _argues_or_labels(c: CodedUtterance) -> bool:
+    return c.utterance.speaker == COUNSELLOR and any(b in NON_ADHERENT for b in c.coding.behaviours)
+
+
+def kinder_way(behaviours: Sequence[str]) -> str:
+    """What a confronting or persuading reply sounded like, why it tends to backfire, and another way to say it."""
+    if "confront" in behaviours:
+        return ("This reads as a label or a judgement of the person. Being labelled tends to make people defend "
+                "themselves rather than think about change. A reflection of what they said, or an open question "
+                "about how they see it, keeps them talking, for example: “How do you see things right now?”")
+    return ("This reads as an argument for change. When someone argues for change, the other person tends to argue "
+            "back for staying the same. Asking what they think, or asking before offering an idea, tends to land "
+            "better, for example: “What would you like to do about it, if anything?”")
 
 
 # For a session too short to draw two suggestions from.

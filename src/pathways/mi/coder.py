@@ -2,19 +2,21 @@
 
 The model loads on first use and stays in memory (the web process does not pay for it until someone opens
 the analyzer). Artifacts live in `model/`: the encoder (ONNX), its tokenizer, the TF-IDF vocabularies
-(JSON), the classifier weights and the dialogue reader's (NumPy). `python -m training.mi.train` rebuilds all of them.
+(JSON), the classifier weights and the dialogue reader's (NumPy). `python -m training.mi.train` rebuilds all of them
+but the MITI behaviour classifiers (`behaviours.npz`), which `python -m training.mi.behaviour_training` rebuilds.
 """
 import json
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from pathways.mi import dialogue, features, heads
+from pathways.mi import behaviours, dialogue, features, heads
+from pathways.mi.behaviours import BehaviourModel
 from pathways.mi.codes import COUNSELLOR, PERSON, SUBCODES, Coding
 from pathways.mi.encoder import FOR_HEADS, FOR_READER, MODEL_DIR, Encoder
 
@@ -28,6 +30,8 @@ class Model:
     text_features: features.TextFeatures
     heads: dict[str, heads.Head]
     reader: dialogue.DialogueReader
+    # None while cross-validating the four codes (training.mi.training), which measures those alone.
+    behaviours: BehaviourModel | None = None
     # NumPy's BLAS runs the classifiers and the reader on one thread: their matrices are small, and BLAS
     # threads left waiting for more work took a core from ONNX Runtime's (a fifth of the speed on 2 cores).
     blas: ThreadpoolController = field(default_factory=ThreadpoolController)
@@ -36,7 +40,8 @@ class Model:
     def load(cls, model_dir: Path = MODEL_DIR) -> "Model":
         vocabulary = json.loads((model_dir / "vocabulary.json").read_text(encoding="utf-8"))
         return cls(Encoder(model_dir), features.TextFeatures.from_dict(vocabulary),
-                   heads.load(model_dir / "heads.npz"), dialogue.load(model_dir / "dialogue.npz"))
+                   heads.load(model_dir / "heads.npz"), dialogue.load(model_dir / "dialogue.npz"),
+                   behaviours.load(model_dir / "behaviours.npz"))
 
     def code(self, speakers: Sequence[str], texts: Sequence[str], embeddings: np.ndarray | None = None,
              neighbours: features.Neighbours | None = None) -> list[Coding]:
@@ -69,6 +74,12 @@ class Model:
                 head = self.heads[code]
                 for row, p in zip(rows, head.probabilities(matrix.rows(rows)), strict=True):
                     codings[row] = Coding(code, head.classes[int(p.argmax())], codings[row].confidence)
+        rows = np.flatnonzero(counsellor)
+        if self.behaviours is not None and len(rows):
+            # The same embeddings the codes were read from: the behaviours cost no second encoder pass.
+            found = self.behaviours.predict([texts[row] for row in rows], embeddings[rows])
+            for row, behaviours_found in zip(rows, found, strict=True):
+                codings[row] = replace(codings[row], behaviours=behaviours_found)
         return codings
 
     def _read_sessions(self, speakers, embeddings, neighbours) -> dict[str, np.ndarray]:

@@ -31,3 +31,5 @@ class Coding:
     code: str
     subcode: str
     confidence: float  # the model's probability for `code`, 0–1
+    # MITI behaviour codes (pathways.mi.behaviours) of a counsellor's turn; always empty for the person's.
+    behaviours: tuple[str, ...] = ()

@@ -7,7 +7,8 @@ turn after the statement, exactly as it would be in a session, and one tip is ch
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pathways.mi.analysis import open_alternative
+from pathways.mi.analysis import kinder_way, open_alternative
+from pathways.mi.behaviours import NON_ADHERENT
 from pathways.mi.codes import COUNSELLOR, INPUT, OTHER, PERSON, QUESTION, REFLECTION, Coding
 from pathways.mi.transcript import Utterance
 
@@ -83,6 +84,8 @@ def practice_feedback(statement_text: str, reply_text: str,
 
 
 def _tip(coding: Coding, reply: str) -> str:
+    if set(NON_ADHERENT) & set(coding.behaviours):  # never praised, whatever else it is
+        return kinder_way(coding.behaviours)
     if coding.code == QUESTION and coding.subcode == "closed":
         alternative = open_alternative(reply)
         return ("This reads as a closed question, which invites a yes or a no. Opening it with “what” or “how” "

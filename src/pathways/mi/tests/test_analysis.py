@@ -152,6 +152,28 @@ def test_suggestions_quote_the_session():
     assert by_index[15].quote == "You should join a gym." and "Would it be okay" in by_index[15].tip
 
 
+def test_a_confronting_reply_is_never_the_one_praised_and_is_named_kindly():
+    rows = [(P, "I had a few drinks again this weekend.", NEUTRAL, ""),
+            (T, "You're an alcoholic and you're in denial.", REFLECTION, "complex"),
+            (P, "That's not fair.", SUSTAIN, ""),
+            (T, "It felt unfair to hear that, and the weekend was hard.", REFLECTION, "complex")]
+    utterances, codings = build(rows)
+    codings[1] = Coding(REFLECTION, "complex", 0.9, behaviours=("confront",))
+    suggestions = analyze(utterances, codings).suggestions
+    praised = suggestions[0]
+    assert praised.index == 3 and "Well done" not in praised.tip  # the other reflection, and no "well done" today
+    named = next(s for s in suggestions if s.index == 1)
+    assert "label or a judgement" in named.tip and "How do you see things right now?" in named.tip
+
+
+def test_asking_permission_is_not_the_closed_question_to_open_up():
+    rows = [(T, "Would it be okay if I shared what has helped others?", QUESTION, "closed"),
+            (P, "Sure.", NEUTRAL, "")]
+    utterances, codings = build(rows)
+    codings[0] = Coding(QUESTION, "closed", 0.9, behaviours=("seeking_collaboration",))
+    assert all(s.index != 0 for s in analyze(utterances, codings).suggestions)
+
+
 def test_a_low_ratio_suggests_reflecting_between_questions():
     rows = [(T, "How are things?", QUESTION, "open"), (P, "Busy, with the new job.", NEUTRAL, ""),
             (T, "Do you think you could see a doctor?", QUESTION, "closed"), (P, "Maybe.", NEUTRAL, "")]
@@ -171,10 +193,11 @@ def test_to_dict_shape_and_json():
     result = analyze(*build(SESSION)).to_dict()
     assert set(result) == {"utterances", "summary"}
     assert result["utterances"][4] == {"index": 4, "speaker": "counsellor", "text": "Do you drink every day?",
-                                       "code": "question", "subcode": "closed", "confidence": 0.9}
+                                       "code": "question", "subcode": "closed", "confidence": 0.9,
+                                       "behaviours": []}
     summary = result["summary"]
     assert set(summary) == {"counts", "reflection_to_question", "complex_reflections", "open_questions",
-                            "unsolicited_input", "change_talk", "suggestions"}
+                            "unsolicited_input", "change_talk", "behaviours", "suggestions"}
     assert summary["reflection_to_question"] == {"value": 1.5, "display": "1.5:1", "fair": 1.0, "good": 2.0,
                                                  "rating": "fair"}
     assert all(set(s) == {"index", "quote", "tip"} for s in summary["suggestions"])

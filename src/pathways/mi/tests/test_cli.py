@@ -48,14 +48,16 @@ def test_json_output_has_exactly_the_documented_shape(session):
     assert set(data) == {"utterances", "summary"}
     assert [u["index"] for u in data["utterances"]] == [0, 1, 2, 3, 4]
     for u in data["utterances"]:
-        assert set(u) == {"index", "speaker", "text", "code", "subcode", "confidence"}
+        # MITI behaviour codes are the counsellor's alone (test_behaviours.py checks them).
+        behaviours = {"behaviours"} if u["speaker"] == "counsellor" else set()
+        assert set(u) == {"index", "speaker", "text", "code", "subcode", "confidence"} | behaviours
         assert type(u["index"]) is int and u["speaker"] in {"counsellor", "person"}
         assert isinstance(u["code"], str) and isinstance(u["subcode"], str)
         assert isinstance(u["confidence"], float) and 0 <= u["confidence"] <= 1
     assert [u["speaker"] for u in data["utterances"]] == ["counsellor", "person"] * 2 + ["counsellor"]
     summary = data["summary"]
     assert set(summary) == {"counts", "reflection_to_question", "complex_reflections", "open_questions",
-                            "unsolicited_input", "change_talk", "suggestions"}
+                            "unsolicited_input", "change_talk", "behaviours", "suggestions"}
     assert all(type(n) is int and n >= 0 for n in summary["counts"].values())
     for key in ("reflection_to_question", "complex_reflections", "open_questions", "unsolicited_input", "change_talk"):
         measure = summary[key]

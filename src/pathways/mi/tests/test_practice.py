@@ -21,8 +21,8 @@ def test_get_statement():
 class FakeCoder:
     """Codes the reply as told, and remembers what it was asked to code."""
 
-    def __init__(self, code: str, subcode: str = ""):
-        self.coding, self.seen = Coding(code, subcode, 0.8), []
+    def __init__(self, code: str, subcode: str = "", behaviours: tuple[str, ...] = ()):
+        self.coding, self.seen = Coding(code, subcode, 0.8, behaviours=behaviours), []
 
     def __call__(self, utterances):
         self.seen = list(utterances)
@@ -50,6 +50,17 @@ def test_one_tip_chosen_by_the_code(code, subcode, reply, words):
     feedback = practice_feedback(STATEMENTS[0].text, reply, coder=FakeCoder(code, subcode))
     assert (feedback.coding.code, feedback.coding.subcode) == (code, subcode)
     assert words in feedback.tip
+
+
+@pytest.mark.parametrize(("code", "subcode", "behaviours", "reply", "words"), [
+    (REFLECTION, "complex", ("confront",), "You're an alcoholic and you're in denial.", "label or a judgement"),
+    (QUESTION, "open", ("persuade", "confront"), "So why don't you just stop drinking?", "label or a judgement"),
+    (INPUT, "advice", ("persuade",), "You need to quit, it's killing you.", "argument for change"),
+])
+def test_a_reply_that_labels_or_argues_is_never_praised(code, subcode, behaviours, reply, words):
+    tip = practice_feedback(STATEMENTS[0].text, reply, coder=FakeCoder(code, subcode, behaviours)).tip
+    assert words in tip and "Well done" not in tip and "helps people" not in tip
+    assert "for example: “" in tip  # and it offers another way to say it
 
 
 @pytest.mark.parametrize("reply", ["", "   \n\t"])
