@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pathways.mi.codes import COUNSELLOR
 
-from .words import code_words, confidence_words, speaker_label
+from .words import behaviour_words, code_words, confidence_words, speaker_label
 
 RATING_WORDS = {"good": "good", "fair": "fair", "not yet": "not yet fair"}
 RATING_CLASSES = {"good": "good", "fair": "fair", "not yet": "below"}
@@ -84,4 +84,5 @@ def practice_context(statement, reply: str) -> dict:
 
     feedback = practice_feedback(statement.text, reply)
     return {"feedback": feedback, "feedback_words": code_words(feedback.coding),
-            "feedback_confidence": confidence_words(feedback.coding)}
+            "feedback_confidence": confidence_words(feedback.coding),
+            "feedback_behaviours": behaviour_words(feedback.coding.behaviours)}

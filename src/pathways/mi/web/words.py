@@ -26,6 +26,23 @@ CODE_WORDS = {
 }
 
 
+# MITI behaviour codes (pathways.mi.behaviours), as a sentence about the reply would name them.
+BEHAVIOUR_WORDS = {
+    "confront": "a label or a judgement (confronting)",
+    "persuade": "an argument for change (persuading)",
+    "persuade_with_permission": "an idea offered after asking (persuading with permission)",
+    "giving_information": "giving information",
+    "affirm": "affirming",
+    "seeking_collaboration": "seeking collaboration",
+    "emphasizing_autonomy": "emphasizing the person's choice",
+}
+
+
+def behaviour_words(behaviours) -> str:
+    """"a label or a judgement (confronting) and affirming"; "" for none."""
+    return " and ".join(BEHAVIOUR_WORDS.get(b, b.replace("_", " ")) for b in behaviours)
+
+
 def speaker_label(speaker: str) -> str:
     return SPEAKERS.get(speaker, PERSON_LABEL)
 

@@ -221,6 +221,18 @@ def test_practice_codes_the_reply_and_keeps_it(lee_client):
     assert f"{escape(reply)}</textarea>" in page and escape(statement.text) in page
 
 
+@pytest.mark.parametrize("reply", ["You're an alcoholic and you're in denial.",
+                                   "You clearly do not care about your kids."])
+def test_practice_names_a_confronting_reply_and_never_praises_it(lee_client, reply):
+    """The replies the issue found praised: the shipped model hears them as confronting (mi/model/behaviours.npz)."""
+    statement = STATEMENTS[0]
+    page = body(lee_client.post(reverse("mi:practice") + f"?s={statement.slug}",
+                                {"s": statement.slug, "reply": reply}))
+    assert "We heard <strong>a label or a judgement (confronting)" in page
+    assert "Well done" not in page and "helps people hear" not in page
+    assert "Being labelled tends to make people defend themselves" in page
+
+
 def test_practice_asks_for_a_reply_when_it_is_empty(lee_client):
     page = body(lee_client.post(reverse("mi:practice"), {"reply": "   "}))
     assert "Write what you would say back" in page and "How your reply reads" not in page
