@@ -34,37 +34,39 @@ def _is_staff(account, organisation) -> bool:
     return staff_memberships(account).filter(organisation=organisation).exists()
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def deactivate(request: HttpRequest, organisation_id: int, account_id) -> HttpResponse:
+def _confirm_then_change(request: HttpRequest, organisation_id: int, account_id, *, template: str, change,
+                         done: str) -> HttpResponse:
+    """The shape deactivating and reactivating share: GET asks, POST calls `change` and says `done` (formatted
+    with the account's name), a refusal shows the page again with its reason."""
     organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
     account = account_of_organisation(organisation=organisation, public_id=account_id)
     context = {"organisation": organisation, "account": account, "staff": _is_staff(account, organisation)}
     if request.method == "POST":
         try:
-            account_services.account_deactivate(organisation=organisation, account=account, by=request.user)
+            change(organisation=organisation, account=account, by=request.user)
         except ValidationError as error:
-            return _account_page(request, "deactivate.html", context, error)
-        messages.success(request, f"Deactivated {account.display_name}'s account. They are signed out, and what "
-                                  "was shared with or by them has ended. Their record is kept.")
+            return _account_page(request, template, context, error)
+        messages.success(request, done.format(name=account.display_name))
         return _back_to_list(organisation, staff=context["staff"])
-    return _account_page(request, "deactivate.html", context)
+    return _account_page(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deactivate(request: HttpRequest, organisation_id: int, account_id) -> HttpResponse:
+    return _confirm_then_change(
+        request, organisation_id, account_id, template="deactivate.html",
+        change=account_services.account_deactivate,
+        done="Deactivated {name}'s account. They are signed out, and what was shared with or by them has ended. "
+             "Their record is kept.")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reactivate(request: HttpRequest, organisation_id: int, account_id) -> HttpResponse:
-    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
-    account = account_of_organisation(organisation=organisation, public_id=account_id)
-    context = {"organisation": organisation, "account": account, "staff": _is_staff(account, organisation)}
-    if request.method == "POST":
-        try:
-            account_services.account_reactivate(organisation=organisation, account=account, by=request.user)
-        except ValidationError as error:
-            return _account_page(request, "reactivate.html", context, error)
-        messages.success(request, f"Reactivated {account.display_name}'s account. They can sign in again.")
-        return _back_to_list(organisation, staff=context["staff"])
-    return _account_page(request, "reactivate.html", context)
+    return _confirm_then_change(request, organisation_id, account_id, template="reactivate.html",
+                                change=account_services.account_reactivate,
+                                done="Reactivated {name}'s account. They can sign in again.")
 
 
 @login_required
