@@ -8,7 +8,7 @@ PORT ?= 8000
 # CI also runs the suite on PostgreSQL; set TEST_POSTGRES_URL to do the same locally.
 TEST_POSTGRES_URL ?= $(if $(CI),postgres://postgres@127.0.0.1:5432/test,)
 
-.PHONY: run serve test test-sqlite test-postgres test-production bench browser caddy wrk migrate demo clean lint mi-model
+.PHONY: run serve test test-sqlite test-postgres test-production bench browser caddy wrk pdf-pictures migrate demo clean lint mi-model
 
 # The project itself is installed editable (pyproject.toml), so `pathways` imports from anywhere without src/ on
 # the path: `python -m pathways.mi analyze FILE` works from any folder.
@@ -49,11 +49,12 @@ run: demo
 serve: $(VENV)/.runtime caddy
 	$(PY) deploy/stack.py
 
-# Programs from Debian that some targets need, installed when missing: $(call debian,PACKAGE,WHAT FOR).
+# Programs from Debian that some targets need, installed when missing: $(call debian,COMMAND,WHAT FOR[,PACKAGE]);
+# the package is named after the command unless a third argument names it.
 debian = @command -v $(1) >/dev/null 2>&1 || { \
 	echo "Installing Debian's $(1) $(2)"; \
 	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1) >/dev/null; }
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(or $(3),$(1)) >/dev/null; }
 
 browser:  # the browser tests drive Debian's Chromium
 	$(call debian,chromium,for the browser tests)
@@ -61,8 +62,10 @@ caddy:  # the TLS proxy of `make serve`, the production smoke tests and the load
 	$(call debian,caddy,for make serve and the production tests)
 wrk:  # the load generator of benchmarks/load.py
 	$(call debian,wrk,for the load benchmark)
+pdf-pictures:  # pdftoppm: the outcomes report's test looks at its PDF as a picture, to see the charts are drawn
+	$(call debian,pdftoppm,for the PDF tests,poppler-utils)
 
-test: $(VENV)/.dev browser
+test: $(VENV)/.dev browser pdf-pictures
 	$(VENV)/bin/ruff check --quiet src tests training benchmarks deploy conftest.py
 	$(VENV)/bin/lint-imports --config .importlinter
 	@# Static security analysis, medium and high findings only. Tests are left out: they tamper with the
