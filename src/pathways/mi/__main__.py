@@ -62,14 +62,16 @@ def _message(error: Exception) -> str:
 
 
 def render(result: Analysis) -> str:
-    """The coded transcript, then the summary, as plain text."""
+    """The coded transcript, then the summary, as plain text. Turns are numbered from 1, as the pages and the
+    suggestions' words ("In turn 14") number them; the JSON keeps each utterance's index from 0."""
     lines = []
     for c in result.utterances:
         code = f"{c.coding.code}/{c.coding.subcode}" if c.coding.subcode else c.coding.code
         text = " ".join(c.utterance.text.split())
         heard = f"  [{', '.join(_words(b) for b in c.coding.behaviours)}]" if c.coding.behaviours else ""
-        lines.append(f"{c.utterance.index:>4}  {c.utterance.speaker:<10}  {code:<20} "
-                     f"{round(100 * c.coding.confidence):>3}%  {text}{heard}")
+        said = f"[{c.utterance.time}] " if c.utterance.time else ""
+        lines.append(f"{c.utterance.index + 1:>4}  {c.utterance.speaker:<10}  {code:<20} "
+                     f"{round(100 * c.coding.confidence):>3}%  {said}{text}{heard}")
     n = result.counts
     lines += ["", "Summary", "",
               f"  Counsellor: questions {n['questions']} (open {n['open_questions']}), reflections "
@@ -83,7 +85,8 @@ def render(result: Analysis) -> str:
         lines.append(f"      {m.explanation}")
     lines += ["", "Suggestions", ""]
     for number, s in enumerate(result.suggestions, start=1):
-        where = f" (utterance {s.index})" if s.index is not None else ""
+        at = f", at {s.time}" if s.time else ""
+        where = f" (turn {s.index + 1}{at})" if s.index is not None else ""
         if s.quote:
             lines += [f"  {number}.{where} “{s.quote}”", f"      {s.tip}"]
         else:

@@ -21,7 +21,10 @@ MITI behaviour codes (pathways.mi.behaviours). MITI 4.2.1 totals the counsellor'
 (affirm, seeking collaboration, emphasizing autonomy) and MI-non-adherent ones (confront, persuade without
 permission) and sets no threshold for either; its aim is plainly more of the first than the second, so the
 summary counts both, each behaviour on its own, and says in words how they compare. A turn coded with two
-behaviours counts once for each.
+behaviours counts once for each. Every MI-non-adherent turn is a "moment worth another look"
+(`Analysis.moments`), and the suggestion about the first one says when it happened: at the time the
+transcript gave ("At 12:03 a reply argued for change; …"), or else by its turn number, counted from 1 as the
+pages show them ("In turn 14 …").
 
 Percentages are 0–100. Where a denominator is zero the value is None and the display says why in words.
 """
@@ -78,6 +81,7 @@ class Suggestion:
     index: int | None  # the utterance quoted, or None for a general tip
     quote: str
     tip: str
+    time: str = ""  # when the quoted utterance was said, if the transcript said
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,11 @@ class Analysis:
     suggestions: tuple[Suggestion, ...]
     behaviours: BehaviourSummary
 
+    @property
+    def moments(self) -> tuple[CodedUtterance, ...]:
+        """Every counsellor turn coded MI-non-adherent (confront, persuade), in the order they were said."""
+        return tuple(c for c in self.utterances if _argues_or_labels(c))
+
     def to_dict(self) -> dict:
         summary: dict = {"counts": dict(self.counts)}
         for m in self.measures:
@@ -111,6 +120,8 @@ class Analysis:
 def _utterance_dict(c: CodedUtterance) -> dict:
     said = {"index": int(c.utterance.index), "speaker": c.utterance.speaker, "text": c.utterance.text,
             "code": c.coding.code, "subcode": c.coding.subcode, "confidence": float(c.coding.confidence)}
+    if c.utterance.time:  # only when the transcript gave one, so untimed output keeps its shape
+        said["time"] = c.utterance.time
     if c.utterance.speaker == COUNSELLOR:  # behaviour codes are the counsellor's alone
         said["behaviours"] = list(c.coding.behaviours)
     return said
@@ -319,7 +330,8 @@ def _suggestions(coded: Sequence[CodedUtterance], measures: Sequence[Measure],
     following = _next_counsellor(coded)
     found: list[Suggestion] = []
 
-    pushing = next((c for c in coded if _argues_or_labels(c)), None)
+    moments = [c for c in coded if _argues_or_labels(c)]
+    pushing = moments[0] if moments else None
     well = [m for m in measures if m.rating in (GOOD, FAIR)]
     # A reply that labelled or argued is never held up as good listening, whatever its code.
     reflection = next((c for c in coded if _is(c, COUNSELLOR, REFLECTION, "complex") and not _argues_or_labels(c)),
@@ -330,11 +342,9 @@ def _suggestions(coded: Sequence[CodedUtterance], measures: Sequence[Measure],
         tip = (f"{opening}{what}. " if what else "") + (
             "This reflection went beyond the person's words to what they might mean or feel; keep doing that."
             if reflection else "Keep listening this way.")
-        found.append(Suggestion(reflection.utterance.index if reflection else None,
-                                _quote(reflection.utterance.text) if reflection else "", tip))
+        found.append(_about(reflection, tip) if reflection else Suggestion(None, "", tip))
     if pushing is not None:
-        found.append(Suggestion(pushing.utterance.index, _quote(pushing.utterance.text),
-                                kinder_way(pushing.coding.behaviours)))
+        found.append(_about(pushing, pushing_moment_tip(pushing, len(moments))))
 
     for i, c in enumerate(coded):
         if not _is(c, PERSON, CHANGE):
@@ -342,10 +352,9 @@ def _suggestions(coded: Sequence[CodedUtterance], measures: Sequence[Measure],
         reply = following[i]
         if reply is not None and reply.coding.code != REFLECTION:
             example = reflect_back(c.utterance.text)
-            found.append(Suggestion(c.utterance.index, _quote(c.utterance.text),
-                                    "Here the person spoke about their own reasons for change. Reflecting their "
+            found.append(_about(c, "Here the person spoke about their own reasons for change. Reflecting their "
                                     "words back helps them hear themselves say it"
-                                    + (f", for example: “{example}”" if example else ".")))
+                                + (f", for example: “{example}”" if example else ".")))
             break
 
     # Asking permission ("Would it be okay if…?") is closed on purpose: it is not the question to open up.
@@ -353,15 +362,13 @@ def _suggestions(coded: Sequence[CodedUtterance], measures: Sequence[Measure],
                    and not {"seeking_collaboration", "persuade_with_permission"} & set(c.coding.behaviours)), None)
     if closed is not None:
         alternative = open_alternative(closed.utterance.text)
-        found.append(Suggestion(closed.utterance.index, _quote(closed.utterance.text),
-                                "A closed question invites a yes or a no. An open one invites the person's story"
+        found.append(_about(closed, "A closed question invites a yes or a no. An open one invites the person's story"
                                 + (f", for example: “{alternative}”" if alternative else
                                    "; try starting with “what” or “how”, such as “How do you see it?”")))
 
     if unsolicited:
         given = coded[unsolicited[0]]
-        found.append(Suggestion(given.utterance.index, _quote(given.utterance.text),
-                                "This information or advice came before the person asked for it. Asking first — "
+        found.append(_about(given, "This information or advice came before the person asked for it. Asking first — "
                                 "“Would it be okay if I shared something that has helped others?” — keeps them in "
                                 "charge of their own recovery, and makes the idea easier to hear."))
 
@@ -373,8 +380,32 @@ def _suggestions(coded: Sequence[CodedUtterance], measures: Sequence[Measure],
     return tuple(found[:4])
 
 
+def _about(c: CodedUtterance, tip: str) -> Suggestion:
+    """A suggestion quoting one utterance, carrying when it was said."""
+    return Suggestion(c.utterance.index, _quote(c.utterance.text), tip, c.utterance.time)
+
+
 def _argues_or_labels(c: CodedUtterance) -> bool:
     return c.utterance.speaker == COUNSELLOR and any(b in NON_ADHERENT for b in c.coding.behaviours)
+
+
+def when(u: Utterance) -> str:
+    """"At 12:03" when the transcript gave a time, else "In turn 14" (counted from 1, as pages show turns)."""
+    return f"At {u.time}" if u.time else f"In turn {u.index + 1}"
+
+
+def pushing_moment_tip(c: CodedUtterance, moments: int = 1) -> str:
+    """When a confronting or persuading reply came, what might have landed better, and why. `moments` is how
+    many such replies the session had, so the supporter knows whether this one was the only one."""
+    if "confront" in c.coding.behaviours:
+        tip = (f"{when(c.utterance)} a reply read as a label or a judgement; a reflection of what the person said, "
+               "or an open question such as “How do you see things right now?”, might have landed better. Being "
+               "labelled tends to make people defend themselves rather than think about change.")
+    else:
+        tip = (f"{when(c.utterance)} a reply argued for change; a reflection of the person's own reasons, or an "
+               "open question such as “What would you like to do about it, if anything?”, might have landed "
+               "better. When someone argues for change, the other person tends to argue back for staying the same.")
+    return tip + (f" Replies like this came {_times(moments)} in this session." if moments > 1 else "")
 
 
 def kinder_way(behaviours: Sequence[str]) -> str:
@@ -406,6 +437,6 @@ def _reflect_between_questions(coded: Sequence[CodedUtterance],
             continue
         reply = following[i]
         if reply is not None and reply.coding.code == QUESTION:
-            return Suggestion(c.utterance.index, _quote(c.utterance.text), tip)
+            return _about(c, tip)
     return Suggestion(None, "", "There were more questions than reflections. After a question, try reflecting "
                                 "the answer before asking the next one.")

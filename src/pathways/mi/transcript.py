@@ -3,9 +3,15 @@
 Two formats are accepted, told apart by the first non-blank line:
 
 * CSV whose header names the columns `interlocutor` and `utterance_text` (AnnoMI's layout; an optional
-  `utterance_id` is kept, other columns are ignored). One row per utterance.
+  `utterance_id` and an optional `timestamp` are kept, other columns are ignored). One row per utterance.
 * Plain text, one turn per line, `Label: what was said`. A line without a label continues the turn above it,
-  so a long turn wrapped by an editor still reads as one.
+  so a long turn wrapped by an editor still reads as one. A turn may start with the time it was said, before
+  its label: `[12:03] Counsellor: …`, `12:03 Counsellor: …` or `00:12:03 T: …` (h:mm, mm:ss or hh:mm:ss,
+  square brackets optional).
+
+Times are optional and only ever shown back, never used to order or code the turns. They are kept as written,
+without their brackets. Something that is not a time (`99:99`, a time after a label, a time before a word that
+is not a speaker label we know) is not read as one: the line reads exactly as it would without this rule.
 
 Every refusal is a `TranscriptError` whose message says which line is wrong and what to do about it, because
 the person reading it is a supporter with a file, not a programmer with a traceback.
@@ -41,6 +47,10 @@ _TEXT_LABELS_TEXT = ("The labels we know are Counsellor, Counselor, Therapist, S
 # A label is one or two words before a colon at the start of a line ("Therapist:", "T:", "Peer supporter:").
 # A longer phrase before a colon ("I told her: no more") is not a label, so that line continues the turn above.
 _LABELLED = re.compile(r"^([^\W\d_][\w.'-]{0,24}(?: [\w.'-]{1,24})?)\s*:\s*(.*)$")
+# A time before the label: "12:03", "1:02:03", "[00:12:03]". Minutes and seconds below 60; hours as written.
+_TIME = r"(\d{1,2}):([0-5]\d)(?::([0-5]\d))?"
+_TIMED = re.compile(rf"^(?:\[\s*{_TIME}\s*\]\s*|{_TIME}\s+)(?P<rest>.*)$")
+_TIME_ONLY = re.compile(rf"^(?:\[\s*{_TIME}\s*\]|{_TIME})$")
 
 
 class TranscriptError(ValueError):
@@ -53,6 +63,7 @@ class Utterance:
     speaker: str  # codes.COUNSELLOR or codes.PERSON
     text: str
     utterance_id: str = ""
+    time: str = ""  # when it was said, as the transcript wrote it ("12:03"), or "" when it did not say
 
 
 def parse_transcript(raw: bytes | str) -> list[Utterance]:
@@ -80,7 +91,7 @@ def parse_transcript(raw: bytes | str) -> list[Utterance]:
         turns = _read_text(text)
     if not turns:
         raise TranscriptError(_EMPTY)
-    return [Utterance(index, speaker, said, uid) for index, (speaker, said, uid) in enumerate(turns)]
+    return [Utterance(index, speaker, said, uid, time) for index, (speaker, said, uid, time) in enumerate(turns)]
 
 
 _EMPTY = ("This transcript has no utterances in it. Add one turn per line, such as “Counsellor: What brings you "
@@ -109,9 +120,9 @@ def _decode(raw: bytes) -> str:
         ) from None
 
 
-def _read_csv(text: str) -> list[tuple[str, str, str]]:
+def _read_csv(text: str) -> list[tuple[str, str, str, str]]:
     rows = csv.reader(io.StringIO(text, newline=""))  # newline="" keeps line breaks inside quoted cells
-    turns: list[tuple[str, str, str]] = []
+    turns: list[tuple[str, str, str, str]] = []
     columns: dict[str, int] = {}
     try:
         for row in rows:
@@ -132,7 +143,7 @@ def _read_csv(text: str) -> list[tuple[str, str, str]]:
                     f"{_CSV_LABELS_TEXT} Change it to one of these and try again."
                 )
             _check_turn_length(said, line=rows.line_num)
-            turns.append((speaker, said, cells.get("utterance_id", "")))
+            turns.append((speaker, said, cells.get("utterance_id", ""), as_time(cells.get("timestamp", ""))))
             _check_count(turns)
     except csv.Error as error:
         raise TranscriptError(
@@ -142,12 +153,34 @@ def _read_csv(text: str) -> list[tuple[str, str, str]]:
     return turns
 
 
-def _read_text(text: str) -> list[tuple[str, str, str]]:
-    turns: list[list[str]] = []  # [speaker, text]; lists so a continuation line can extend the last turn
+def as_time(written: str) -> str:
+    """The time as written without brackets or spaces ("[12:03]" → "12:03"), or "" when it is not a time."""
+    return written.strip().strip("[]").strip() if _TIME_ONLY.match(written.strip()) else ""
+
+
+def _split_time(line: str) -> tuple[str, str]:
+    """(time, rest of the line) when the line starts with a time and then a speaker label we know, else ("", line).
+
+    Only a known label after it makes the time a time, so a continuation line that happens to start with one
+    ("10:30 tomorrow: the appointment") still carries on the turn above, as it always did.
+    """
+    timed = _TIMED.match(line)
+    if timed is None:
+        return "", line
+    rest = timed.group("rest")
+    label = _LABELLED.match(rest)
+    if label is None or label.group(1).strip().lower() not in TEXT_LABELS:
+        return "", line
+    return as_time(line[:len(line) - len(rest)]), rest
+
+
+def _read_text(text: str) -> list[tuple[str, str, str, str]]:
+    turns: list[list[str]] = []  # [speaker, text, time]; lists so a continuation line can extend the last turn
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line:
             continue
+        time, line = _split_time(line)
         match = _LABELLED.match(line)
         if match is None:
             if not turns:
@@ -166,10 +199,10 @@ def _read_text(text: str) -> list[tuple[str, str, str]]:
                 f"{_TEXT_LABELS_TEXT} Change it to one of these and try again."
             )
         _check_turn_length(said.strip(), line=number)
-        turns.append([speaker, said.strip()])
+        turns.append([speaker, said.strip(), time])
         _check_count(turns)
     # A label with nothing after it and nothing continuing it carries no words to analyse.
-    return [(speaker, said, "") for speaker, said in turns if said]
+    return [(speaker, said, "", time) for speaker, said, time in turns if said]
 
 
 def _check_turn_length(said: str, *, line: int, room: int = 0) -> None:

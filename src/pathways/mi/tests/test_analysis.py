@@ -232,3 +232,69 @@ def test_open_alternative(closed, opened):
 ])
 def test_reflect_back(said, reflection):
     assert reflect_back(said) == reflection
+
+
+# A session with times and two pushing replies: one argues for change, one labels; one adherent turn between.
+TIMED = [
+    ("00:10", T, "What brings you in today?", QUESTION, "open", ()),
+    ("00:25", P, "My partner says I drink too much.", NEUTRAL, "", ()),
+    ("12:03", T, "You really need to stop, it's ruining your health.", INPUT, "advice", ("persuade",)),
+    ("12:20", P, "I know, I know.", SUSTAIN, "", ()),
+    ("12:41", T, "You came in today, and that took courage.", OTHER, "", ("affirm",)),
+    ("13:02", P, "I suppose.", NEUTRAL, "", ()),
+    ("13:30", T, "Face it, you're in denial.", REFLECTION, "complex", ("confront",)),
+]
+
+
+def build_timed(rows, *, timed=True):
+    utterances = [Utterance(i, speaker, text, time=time if timed else "")
+                  for i, (time, speaker, text, _, _, _) in enumerate(rows)]
+    codings = [Coding(code, subcode, 0.9, behaviours=behaviours) for _, _, _, code, subcode, behaviours in rows]
+    return utterances, codings
+
+
+def test_the_suggestion_for_a_pushing_moment_says_when_it_happened():
+    analysis = analyze(*build_timed(TIMED))
+    pushing = next(s for s in analysis.suggestions if s.index == 2)
+    assert pushing.time == "12:03" and pushing.quote.startswith("You really need to stop")
+    assert pushing.tip.startswith("At 12:03 a reply argued for change; a reflection of the person's own reasons")
+    assert "might have landed better" in pushing.tip and "Replies like this came twice in this session." in pushing.tip
+    # Only the first pushing moment is a suggestion; the list of moments has every one, in order, with its time.
+    assert all(s.index != 6 for s in analysis.suggestions)
+    assert [(c.utterance.index, c.utterance.time) for c in analysis.moments] == [(2, "12:03"), (6, "13:30")]
+
+
+def test_without_times_the_suggestion_names_the_turn_counted_from_one():
+    rows = [row for i, row in enumerate(TIMED) if i != 2]  # the labelling reply is now the only pushing one
+    pushing = next(s for s in analyze(*build_timed(rows, timed=False)).suggestions if s.index == 5)
+    assert pushing.time == ""
+    assert pushing.tip.startswith("In turn 6 a reply read as a label or a judgement; a reflection of what the "
+                                  "person said, or an open question")
+    assert "Replies like this" not in pushing.tip  # the only one
+
+
+def test_times_change_no_count_and_the_behaviour_summary_counts_every_moment():
+    timed, untimed = analyze(*build_timed(TIMED)), analyze(*build_timed(TIMED, timed=False))
+    assert timed.counts == untimed.counts and timed.measures == untimed.measures
+    assert timed.counts["questions"] == 1 and timed.counts["unsolicited_input"] == 1
+    assert timed.counts["counsellor_utterances"] == 4 and timed.counts["person_utterances"] == 3
+    b = timed.behaviours
+    assert (b.adherent, b.non_adherent) == (1, 2)
+    assert b.counts["persuade"] == 1 and b.counts["confront"] == 1 and b.counts["affirm"] == 1
+    assert len(timed.moments) == b.non_adherent
+    assert analyze(*build(SESSION)).moments == ()
+
+
+def test_a_persuading_person_turn_is_never_a_moment():
+    # Behaviour codes are the counsellor's alone, whatever a coding says about the person's words.
+    utterances, codings = build_timed(TIMED[:2])
+    codings[1] = Coding(NEUTRAL, "", 0.9, behaviours=("persuade",))
+    assert analyze(utterances, codings).moments == ()
+
+
+def test_to_dict_gives_a_time_only_where_the_transcript_had_one():
+    utterances, codings = build_timed(TIMED)
+    utterances[1] = Utterance(1, P, utterances[1].text)
+    said = analyze(utterances, codings).to_dict()["utterances"]
+    assert said[0]["time"] == "00:10" and "time" not in said[1] and said[2]["time"] == "12:03"
+    assert said[2]["behaviours"] == ["persuade"] and "behaviours" not in said[1]

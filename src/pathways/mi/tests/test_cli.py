@@ -107,3 +107,15 @@ def test_a_missing_file_exits_2(tmp_path):
 def test_no_arguments_print_usage():
     result = run()
     assert result.returncode == 0 and b"usage:" in result.stdout and b"analyze" in result.stdout
+
+
+def test_times_from_the_transcript_appear_only_where_given(tmp_path):
+    path = tmp_path / "timed.txt"
+    path.write_text("[00:01] Counsellor: What brings you in today?\n"
+                    "Person: My partner says I drink too much.\n"
+                    "00:00:40 Counsellor: You need to stop drinking.\n", encoding="utf-8")
+    data = json.loads(run("analyze", str(path), "--json").stdout)
+    assert [u.get("time") for u in data["utterances"]] == ["00:01", None, "00:00:40"]
+    assert all("behaviours" in u for u in data["utterances"] if u["speaker"] == "counsellor")
+    out = run("analyze", str(path)).stdout.decode()
+    assert "[00:01] What brings you in today?" in out and "[00:00:40] You need to stop drinking." in out

@@ -26,8 +26,8 @@ def test_csv_with_extra_columns_ids_bom_and_blank_rows():
            "\r\n"
            "high,5,1, Client ,00:00:20,\"Well, my partner thinks\nI drink too much.\",n/a\r\n").encode()
     assert parse_transcript(raw) == [
-        Utterance(0, COUNSELLOR, "Hi, what brings you in today?", "0"),
-        Utterance(1, PERSON, "Well, my partner thinks\nI drink too much.", "1"),
+        Utterance(0, COUNSELLOR, "Hi, what brings you in today?", "0", time="00:00:13"),
+        Utterance(1, PERSON, "Well, my partner thinks\nI drink too much.", "1", time="00:00:20"),
     ]
 
 
@@ -79,6 +79,50 @@ def test_a_line_without_a_label_continues_the_turn_above():
     raw = "Person: I keep telling myself\nthat it's only at weekends.\nI said to her: fine.\nCounsellor: Weekends."
     assert [u.text for u in parse_transcript(raw)] == [
         "I keep telling myself that it's only at weekends. I said to her: fine.", "Weekends."]
+
+
+@pytest.mark.parametrize(("line", "time"), [
+    ("[12:03] Counsellor: What brings you in?", "12:03"),
+    ("12:03 Counsellor: What brings you in?", "12:03"),
+    ("00:12:03 T: What brings you in?", "00:12:03"),
+    ("[ 1:02:03 ]T: What brings you in?", "1:02:03"),
+    ("9:59 supporter: What brings you in?", "9:59"),
+])
+def test_a_turn_may_start_with_the_time_it_was_said(line, time):
+    [utterance] = parse_transcript(line)
+    assert utterance == Utterance(0, COUNSELLOR, "What brings you in?", time=time)
+
+
+def test_times_may_be_on_some_turns_and_not_others_and_never_join_the_words():
+    raw = "[00:01] T: Hello.\nC: Hi. I came at\n12:03 exactly.\n00:40 C: Sorry I was late."
+    assert parse_transcript(raw) == [
+        Utterance(0, COUNSELLOR, "Hello.", time="00:01"),
+        Utterance(1, PERSON, "Hi. I came at 12:03 exactly."),  # a continuation line is not a new turn
+        Utterance(2, PERSON, "Sorry I was late.", time="00:40"),
+    ]
+
+
+@pytest.mark.parametrize("raw, texts", [
+    ("Counsellor: at 12:03 she left", ["at 12:03 she left"]),  # a time after the label is part of the words
+    ("T: Hello\n10:30 tomorrow: the appointment", ["Hello 10:30 tomorrow: the appointment"]),  # not a label
+    ("T: Hello\n12:75 C: hi", ["Hello 12:75 C: hi"]),  # 75 minutes is not a time
+    ("T: Hello\n12:03C: hi", ["Hello 12:03C: hi"]),  # a time needs a space or brackets before the label
+])
+def test_something_that_is_not_a_time_before_a_label_reads_as_it_always_did(raw, texts):
+    utterances = parse_transcript(raw)
+    assert [u.text for u in utterances] == texts and all(u.time == "" for u in utterances)
+
+
+def test_a_timed_first_line_with_an_unknown_label_is_refused_as_before():
+    with pytest.raises(TranscriptError, match="Line 1 does not start with who is speaking"):
+        parse_transcript("[12:03] Sam: Hello")
+
+
+@pytest.mark.parametrize(("stamp", "time"), [("00:12:03", "00:12:03"), (" [12:03] ", "12:03"), ("", ""),
+                                             ("soon", ""), ("12:99", "")])
+def test_a_csv_timestamp_is_kept_when_it_is_a_time(stamp, time):
+    [utterance] = parse_transcript(f"interlocutor,timestamp,utterance_text\ntherapist,{stamp},Hello\n")
+    assert utterance.time == time and utterance.text == "Hello"
 
 
 def test_a_first_line_without_a_label_is_refused():

@@ -5,9 +5,12 @@ the model; the first analysis does.
 """
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+from django.utils.text import Truncator
+
 from pathways.mi.codes import COUNSELLOR
 
-from .words import behaviour_words, code_words, confidence_words, speaker_label
+from .words import behaviour_words, code_words, confidence_words, moment_label, speaker_label
 
 RATING_WORDS = {"good": "good", "fair": "fair", "not yet": "not yet fair"}
 RATING_CLASSES = {"good": "good", "fair": "fair", "not yet": "below"}
@@ -22,6 +25,42 @@ class Turn:
     code: str  # the code's own name, for the CSS class
     words: str  # "open question", "change talk"…
     confidence: str  # "82% sure"
+    time: str = ""  # as the transcript wrote it, or ""
+    behaviours: str = ""  # the MITI behaviours heard, in words, or ""
+    moment: str = ""  # "Heard as confronting"… for a MI-non-adherent turn, else ""
+
+
+# A saved session shows its turns this many to a page; the summary and lists above them always cover them all.
+TURNS_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class TurnLink:
+    """A turn named in a suggestion or the moments list, and where to find it ("" when no page shows it)."""
+    number: int  # counted from 1, as the timeline numbers turns
+    time: str
+    href: str
+
+
+@dataclass(frozen=True)
+class SuggestionRow:
+    quote: str
+    tip: str
+    turn: TurnLink | None  # None for a general tip
+
+
+@dataclass(frozen=True)
+class MomentRow:
+    turn: TurnLink
+    label: str  # "Heard as arguing for change"
+    quote: str  # the start of what was said
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str  # "Turns 201–400"
+    href: str
+    current: bool
 
 
 @dataclass(frozen=True)
@@ -34,22 +73,55 @@ class MeasureRow:
     explanation: str
 
 
-def analysis_context(utterances) -> dict:
+def analysis_context(utterances, *, page=1, paged: bool = False) -> dict:
+    """The whole analysis, with one page of its turns.
+
+    `paged` is for a saved transcript, whose own URL takes `?page=N`: `page` chooses which turns to show (a
+    page number that is not one, or past the end, shows the first or last page), and a link to a turn on
+    another page goes there. An analysis not yet saved has no URL of its own to page through, so it shows the
+    first page, and a turn past it is named without a link.
+    """
     from pathways.mi.analysis import analyze
 
     analysis = analyze(utterances)
+    paginator = Paginator(analysis.utterances, TURNS_PER_PAGE)
+    shown = paginator.get_page(page if paged else 1)
+
+    def link(u) -> TurnLink:
+        on = u.index // TURNS_PER_PAGE + 1
+        href = f"#turn-{u.index}" if on == shown.number else f"?page={on}#turn-{u.index}" if paged else ""
+        return TurnLink(number=u.index + 1, time=u.time, href=href)
+
+    by_index = {c.utterance.index: c.utterance for c in analysis.utterances}
     return {
         "analysis": analysis,
         "measures": [_measure_row(m) for m in analysis.measures],
-        "turns": [_turn(c.utterance, c.coding) for c in analysis.utterances],
-        "suggestions": analysis.suggestions,
+        "turns": [_turn(c.utterance, c.coding) for c in shown],
+        "turn_page": shown,
+        "turn_pages": _page_links(paginator, shown) if paged and paginator.num_pages > 1 else [],
+        "turns_not_shown": 0 if paged else paginator.count - len(shown),
+        "suggestions": [SuggestionRow(s.quote, s.tip, link(by_index[s.index]) if s.index is not None else None)
+                        for s in analysis.suggestions],
+        "moments": [MomentRow(link(c.utterance), moment_label(c.coding.behaviours),
+                              Truncator(" ".join(c.utterance.text.split())).chars(120))
+                    for c in analysis.moments],
     }
+
+
+def _page_links(paginator: Paginator, shown: Page) -> list[PageLink]:
+    links = []
+    for number in paginator.page_range:
+        first, last = (number - 1) * TURNS_PER_PAGE + 1, min(number * TURNS_PER_PAGE, paginator.count)
+        links.append(PageLink(f"Turns {first}–{last}", f"?page={number}#timeline-heading", number == shown.number))
+    return links
 
 
 def _turn(utterance, coding) -> Turn:
     return Turn(index=utterance.index, speaker=speaker_label(utterance.speaker),
                 side="counsellor" if utterance.speaker == COUNSELLOR else "person", text=utterance.text,
-                code=coding.code, words=code_words(coding), confidence=confidence_words(coding))
+                code=coding.code, words=code_words(coding), confidence=confidence_words(coding),
+                time=utterance.time, behaviours=behaviour_words(coding.behaviours),
+                moment=moment_label(coding.behaviours) if utterance.speaker == COUNSELLOR else "")
 
 
 def _measure_row(measure) -> MeasureRow:

@@ -62,7 +62,7 @@ def saved_transcript(request: HttpRequest, public_id) -> HttpResponse:
     transcript = selectors.saved_transcript_get(public_id=public_id, viewer=request.user)
     context = {"transcript": transcript}
     try:
-        context |= analysis_context(parse_transcript(transcript.text))
+        context |= analysis_context(parse_transcript(transcript.text), page=request.GET.get("page", 1), paged=True)
     except TranscriptError as error:  # saved under older rules the reader no longer accepts
         context["problem"] = str(error)
     return render(request, "mi/saved_transcript.html", context)

@@ -38,6 +38,16 @@ BEHAVIOUR_WORDS = {
 }
 
 
+# How a MI-non-adherent turn is marked in the timeline, in words, so the mark never rests on colour alone.
+MOMENT_WORDS = {"confront": "confronting", "persuade": "arguing for change"}
+
+
+def moment_label(behaviours) -> str:
+    """"Heard as confronting", "Heard as arguing for change" (or both); "" for a turn with neither."""
+    heard = [MOMENT_WORDS[b] for b in behaviours if b in MOMENT_WORDS]
+    return f"Heard as {' and '.join(heard)}" if heard else ""
+
+
 def behaviour_words(behaviours) -> str:
     """"a label or a judgement (confronting) and affirming"; "" for none."""
     return " and ".join(BEHAVIOUR_WORDS.get(b, b.replace("_", " ")) for b in behaviours)
