@@ -1,8 +1,10 @@
 """Practice mode: a supporter answers something a person in recovery might say, and gets one tip back.
 
-The statements are written for Pathways, across the four recovery dimensions, and mix ambivalence, sustain
-talk and change talk, because a good reply to each looks different. The reply is coded as the counsellor's
-turn after the statement, exactly as it would be in a session, and one tip is chosen from its code.
+The statements are written for Pathways, across the four recovery dimensions and many pathways (mutual aid of
+several traditions, medication, moderation, safer use, recovering on one's own, faith). They mix ambivalence,
+sustain talk, change talk and discord (the person pushing back at the supporter), because a good reply to each
+looks different. The reply is coded as the counsellor's turn after the statement, exactly as it would be in a
+session, and one tip is chosen from its code.
 """
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -13,6 +15,12 @@ from pathways.mi.codes import COUNSELLOR, INPUT, OTHER, PERSON, QUESTION, REFLEC
 from pathways.mi.transcript import Utterance
 
 AMBIVALENCE, SUSTAIN_TALK, CHANGE_TALK = "ambivalence", "sustain talk", "change talk"
+DISCORD = "discord"  # pushing back at the supporter, not at change: it asks for a reflection, not a defence
+TALK_KINDS = (AMBIVALENCE, SUSTAIN_TALK, CHANGE_TALK, DISCORD)
+DIMENSIONS = ("Health", "Home", "Purpose", "Community")
+
+# What a reply does, for the supporter's short list of how their last few replies went (never a score).
+HELPS, TRY_AGAIN, NEITHER = "helps", "try again", "neither"
 
 
 @dataclass(frozen=True)
@@ -20,7 +28,7 @@ class PracticeStatement:
     slug: str
     text: str
     dimension: str  # Health, Home, Purpose or Community
-    talk: str  # AMBIVALENCE, SUSTAIN_TALK or CHANGE_TALK
+    talk: str  # one of TALK_KINDS
 
 
 @dataclass(frozen=True)
@@ -58,8 +66,71 @@ STATEMENTS: tuple[PracticeStatement, ...] = (
                       "want to pick up.", "Community", AMBIVALENCE),
     PracticeStatement("not-a-problem", "Honestly, I only smoke at weekends. I don't think it's the problem everyone "
                       "makes it out to be.", "Health", SUSTAIN_TALK),
+    # Added for issue 29: more pathways, more sustain talk, and discord. Appended, so the order above (and the
+    # "try another" link from each of those) stays as it was; mixed, so "try another" varies the kind of talk.
+    PracticeStatement("all-the-same", "You lot are all the same, you just want me to stop.", "Community", DISCORD),
+    PracticeStatement("naltrexone-tablet", "The doctor offered me naltrexone, but I don't like the idea of a tablet "
+                      "deciding things for me. I'll manage without.", "Health", SUSTAIN_TALK),
+    PracticeStatement("quit-on-my-own", "I stopped smoking on my own twenty years ago, no programme, nothing. I "
+                      "reckon I can do the same with the drinking.", "Health", CHANGE_TALK),
+    PracticeStatement("sponsor-number", "My sponsor at NA gave me her number and said ring any time. I've saved it, "
+                      "but ringing would feel like admitting I can't cope.", "Community", AMBIVALENCE),
+    PracticeStatement("not-lectured", "I didn't come here to be lectured. I get enough of that at home.", "Home",
+                      DISCORD),
+    PracticeStatement("rent-late", "When the rent's late and the meter's nearly out, a drink is the only bit of the "
+                      "week I look forward to.", "Home", SUSTAIN_TALK),
+    PracticeStatement("methadone-settled", "Since my methadone dose got sorted I've been sleeping properly. I'd like "
+                      "to start thinking about work again.", "Purpose", CHANGE_TALK),
+    PracticeStatement("food-bank", "There's volunteering going at the food bank. I'd like to, but I'm scared of "
+                      "bumping into people who knew me when I was using.", "Purpose", AMBIVALENCE),
+    PracticeStatement("read-my-file", "You've read my file and now you think you know me. You don't.", "Community",
+                      DISCORD),
+    PracticeStatement("smart-not-for-me", "I tried a SMART Recovery meeting online. Everyone seemed so together. "
+                      "It's not for someone like me.", "Community", SUSTAIN_TALK),
+    PracticeStatement("friday-prayers", "The imam asked me to help set out the prayer mats on Fridays. It's the "
+                      "first time in ages anyone's trusted me with something.", "Community", CHANGE_TALK),
+    PracticeStatement("church-group", "My church runs a recovery group on Thursdays. I want to go, but I keep "
+                      "thinking about what people there would say.", "Community", AMBIVALENCE),
+    PracticeStatement("buprenorphine-swapping", "If you're about to tell me buprenorphine is just swapping one drug "
+                      "for another, save your breath. It's the first thing that's ever worked.", "Health", DISCORD),
+    PracticeStatement("friday-drinks", "Everyone at work goes out on a Friday. If I don't go, I'm out of the loop, "
+                      "and that's my chance of a promotion gone.", "Purpose", SUSTAIN_TALK),
+    PracticeStatement("drink-diary", "I've written down every drink for a fortnight. I'm down to three nights a "
+                      "week, and I want to get it to two.", "Health", CHANGE_TALK),
+    PracticeStatement("coming-off-buprenorphine", "Part of me wants to come off buprenorphine altogether, and part "
+                      "of me is terrified of what happens if I do.", "Health", AMBIVALENCE),
+    PracticeStatement("cut-down-not-stop", "I said I want to cut down, not stop. Why does everyone keep trying to "
+                      "turn me teetotal?", "Health", DISCORD),
+    PracticeStatement("needle-exchange", "I get fresh kit from the needle exchange now and I carry naloxone. That's "
+                      "enough change for me.", "Health", SUSTAIN_TALK),
+    PracticeStatement("tenancy-warning", "The housing officer says one more complaint and I could lose the tenancy. "
+                      "I don't want to lose this place. It's the first home that's felt like mine.", "Home",
+                      CHANGE_TALK),
+    PracticeStatement("weekend-only", "I could keep it to weekends, I think. But last time I tried, weekends started "
+                      "on a Thursday.", "Home", AMBIVALENCE),
+    PracticeStatement("pray-harder", "My pastor keeps telling me to pray harder. I don't need you starting on me as "
+                      "well.", "Community", DISCORD),
+    PracticeStatement("higher-power", "AA keeps going on about a higher power. I don't believe in any of that, so "
+                      "I can't see how it would work for me.", "Community", SUSTAIN_TALK),
+    PracticeStatement("safer-or-leaflet", "I'm going to use either way. Are you going to help me do it more safely, "
+                      "or just hand me another leaflet about quitting?", "Health", DISCORD),
+    PracticeStatement("sister-conditions", "My sister says I can stay with her if I stop. Everyone's got "
+                      "conditions. Nobody just helps.", "Home", SUSTAIN_TALK),
+    PracticeStatement("goals-again", "Stop asking me about goals. I've had a dozen workers ask about my goals and "
+                      "nothing ever changes.", "Purpose", DISCORD),
+    PracticeStatement("leave-it", "Just leave it, yeah? I'm fine.", "Health", DISCORD),
 )
 _BY_SLUG = {s.slug: s for s in STATEMENTS}
+
+
+def reply_outcome(coding: Coding) -> str:
+    """TRY_AGAIN for a reply that labels or argues; HELPS for a reflection or an open question that does neither;
+    NEITHER for the rest (a closed question, advice, a greeting), which are fine at times but not the aim here."""
+    if set(NON_ADHERENT) & set(coding.behaviours):
+        return TRY_AGAIN
+    if coding.code == REFLECTION or (coding.code == QUESTION and coding.subcode == "open"):
+        return HELPS
+    return NEITHER
 
 
 def get_statement(slug: str) -> PracticeStatement | None:

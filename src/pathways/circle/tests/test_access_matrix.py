@@ -786,6 +786,8 @@ MATRIX: dict[str, Case] = {
     "mi:saved_delete": Case(who=PAT, kwargs=pats_saved_transcript, shows_marker_to=PAT, tries=(GET, POST())),
     "mi:practice": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(GET, POST(lambda s: {
         "reply": "It sounds like this week mattered to you."}))),
+    # Clears only the signed-in account's own session list of how its practice replies were heard.
+    "mi:practice_clear": Case(who=SIGNED_IN, tries=(POST(lambda s: {"s": "kids-visits"}),)),
     # The respectful-language check answers only about the words posted to it: nobody's record, no id.
     "language:check": Case(who=SIGNED_IN, ok=frozenset({200}), tries=(POST(lambda s: {
         "language_field": "text", "language_id": "id_text", "text": "He is an addict."}),)),

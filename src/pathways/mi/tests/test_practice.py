@@ -1,16 +1,61 @@
 """Practice mode: the statements, and one tip chosen by how the reply is coded."""
+import re
+from collections import Counter
+
 import pytest
 
 from pathways.mi.codes import CHANGE, COUNSELLOR, INPUT, OTHER, PERSON, QUESTION, REFLECTION, Coding
-from pathways.mi.practice import STATEMENTS, PracticeFeedback, get_statement, practice_feedback
+from pathways.mi.practice import (
+    DIMENSIONS,
+    DISCORD,
+    HELPS,
+    NEITHER,
+    STATEMENTS,
+    SUSTAIN_TALK,
+    TALK_KINDS,
+    TRY_AGAIN,
+    PracticeFeedback,
+    get_statement,
+    practice_feedback,
+    reply_outcome,
+)
+
+# Slugs that tests and links already use: issue 29 added statements without renaming these.
+EARLIER_SLUGS = ("sleep-and-drinking", "doctor-appointment", "methadone-judged", "walk-mornings", "flatmate-uses",
+                 "kids-visits", "tidy-flat", "job-interview", "nothing-to-do", "college-course", "old-friends",
+                 "group-meeting", "mum-calls", "not-a-problem")
 
 
 def test_statements_cover_the_four_dimensions_and_each_kind_of_talk():
-    assert len(STATEMENTS) >= 12
+    assert len(STATEMENTS) >= 30
     assert len({s.slug for s in STATEMENTS}) == len(STATEMENTS)
-    assert {s.dimension for s in STATEMENTS} == {"Health", "Home", "Purpose", "Community"}
-    assert {s.talk for s in STATEMENTS} == {"ambivalence", "sustain talk", "change talk"}
-    assert all(s.slug == s.slug.lower() and " " not in s.slug and s.text.strip() for s in STATEMENTS)
+    assert len({s.text for s in STATEMENTS}) == len(STATEMENTS)
+    assert DIMENSIONS == ("Health", "Home", "Purpose", "Community")
+    assert TALK_KINDS == ("ambivalence", "sustain talk", "change talk", "discord")
+    assert all(s.dimension in DIMENSIONS and s.talk in TALK_KINDS for s in STATEMENTS)
+    assert {s.dimension for s in STATEMENTS} == set(DIMENSIONS)
+    assert {s.talk for s in STATEMENTS} == set(TALK_KINDS)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s.slug) and s.text.strip() == s.text for s in STATEMENTS)
+
+
+def test_there_is_plenty_of_sustain_talk_and_discord_to_practise_with():
+    kinds = Counter(s.talk for s in STATEMENTS)
+    assert kinds[DISCORD] >= 6 and kinds[SUSTAIN_TALK] >= 8
+    assert get_statement("all-the-same").talk == DISCORD  # "you just want me to stop": pushing back at the supporter
+
+
+def test_each_dimension_has_several_statements():
+    assert min(Counter(s.dimension for s in STATEMENTS).values()) >= 5
+
+
+def test_the_earlier_slugs_are_kept_in_their_order():
+    assert [s.slug for s in STATEMENTS[:len(EARLIER_SLUGS)]] == list(EARLIER_SLUGS)
+
+
+def test_the_statements_use_person_first_words():
+    """DESIGN §5: the statements are the person's own voice, and still never use a label for a person."""
+    labels = re.compile(r"\b(addicts?|alcoholics?|junkies?|clean|dirty)\b", re.IGNORECASE)
+    assert [s.slug for s in STATEMENTS if labels.search(s.text)] == []
 
 
 def test_get_statement():
@@ -67,3 +112,19 @@ def test_a_reply_that_labels_or_argues_is_never_praised(code, subcode, behaviour
 def test_an_empty_reply_is_refused_clearly(reply):
     with pytest.raises(ValueError, match="Write your reply"):
         practice_feedback(STATEMENTS[0].text, reply, coder=FakeCoder(OTHER))
+
+
+@pytest.mark.parametrize(("coding", "outcome"), [
+    (Coding(REFLECTION, "complex", 0.9), HELPS),
+    (Coding(REFLECTION, "simple", 0.9), HELPS),
+    (Coding(QUESTION, "open", 0.9), HELPS),
+    (Coding(QUESTION, "open", 0.9, behaviours=("emphasizing_autonomy",)), HELPS),
+    (Coding(REFLECTION, "complex", 0.9, behaviours=("confront",)), TRY_AGAIN),
+    (Coding(QUESTION, "open", 0.9, behaviours=("persuade", "confront")), TRY_AGAIN),
+    (Coding(INPUT, "advice", 0.9, behaviours=("persuade",)), TRY_AGAIN),
+    (Coding(QUESTION, "closed", 0.9), NEITHER),
+    (Coding(INPUT, "advice", 0.9), NEITHER),
+    (Coding(OTHER, "", 0.9), NEITHER),
+])
+def test_reply_outcome_never_counts_a_label_or_an_argument_as_helping(coding, outcome):
+    assert reply_outcome(coding) == outcome

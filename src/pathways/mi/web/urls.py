@@ -10,4 +10,5 @@ urlpatterns = [
     path("saved/<uuid:public_id>/", views.saved_transcript, name="saved_transcript"),
     path("saved/<uuid:public_id>/delete/", views.saved_delete, name="saved_delete"),
     path("practice/", views.practice, name="practice"),
+    path("practice/clear/", views.practice_clear, name="practice_clear"),
 ]

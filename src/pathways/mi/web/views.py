@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pathways.mi.transcript import TranscriptError, parse_transcript
 
-from . import selectors, services
+from . import practice_history, selectors, services
 from .forms import AnalyzeForm, PracticeForm, SaveTranscriptForm, normalise_newlines
 from .results import analysis_context, practice_context, statement_context
 
@@ -89,5 +90,18 @@ def practice(request: HttpRequest) -> HttpResponse:
             context |= practice_context(context["statement"], form.cleaned_data["reply"])
         except ValueError as error:  # an empty reply after all (only spaces, say)
             form.add_error("reply", str(error))
+        else:  # how it was heard, never the words
+            practice_history.remember(request.session, context["statement"], context["feedback"].coding)
+    context["recent_replies"] = practice_history.recent(request.session)
     return render(request, "mi/practice.html", {**context, "form": form})
+
+
+@login_required
+@require_POST
+def practice_clear(request: HttpRequest) -> HttpResponse:
+    """Forget how the last few practice replies were heard, and go back to the same statement."""
+    practice_history.forget(request.session)
+    messages.success(request, "Cleared. The list of how your last few replies went is empty.")
+    statement = statement_context(request.POST.get("s", ""))["statement"]  # a known slug, never the raw input
+    return redirect(f"{reverse('mi:practice')}?s={statement.slug}")
 

@@ -3,6 +3,7 @@
 The coder is whatever `pathways.mi.coder` is, so these tests look for what every page must say whatever the
 codes come out as: the measures with their reference points, each turn, the save form, and kind errors.
 """
+import json
 import os
 import subprocess
 import sys
@@ -42,6 +43,7 @@ def body(response) -> str:
 
 def test_signed_out_visitors_are_sent_to_log_in(client, lee):
     saved = services.save_transcript(lee, "Mine", TRANSCRIPT)
+    assert client.post(reverse("mi:practice_clear")).status_code == 302  # to log in, like the rest
     for url in (reverse("mi:analyze"), reverse("mi:saved"), reverse("mi:practice"),
                 reverse("mi:saved_transcript", args=[saved.public_id]),
                 reverse("mi:saved_delete", args=[saved.public_id])):
@@ -238,6 +240,58 @@ def test_practice_asks_for_a_reply_when_it_is_empty(lee_client):
     assert "Write what you would say back" in page and "How your reply reads" not in page
 
 
+def practise(client, slug: str, reply: str) -> str:
+    return body(client.post(reverse("mi:practice") + f"?s={slug}", {"s": slug, "reply": reply}))
+
+
+def test_practice_says_truthfully_what_is_kept(lee_client):
+    page = body(lee_client.get(reverse("mi:practice")))
+    assert "Your replies are not stored; only how your last five were heard is kept" in page
+    assert "Nothing you write here is stored" not in page
+    assert "How your last few replies went" not in page  # nothing to show yet
+
+
+def test_practice_lists_how_the_last_replies_were_heard_but_never_keeps_the_words(lee_client):
+    confronting = "You're an alcoholic and you're in denial."
+    reflection = "Having your kids stay over again means everything to you."
+    practise(lee_client, "not-a-problem", confronting)
+    page = practise(lee_client, "kids-visits", reflection)
+    assert "How your last few replies went" in page
+    listed = page[page.index("How your last few replies went"):]
+    assert listed.index("“I want my kids to be…”") < listed.index("“Honestly, I only smoke at weekends…”")  # newest first
+    assert "heard as confronting — <strong>worth another try</strong>" in listed
+    assert "heard as a complex reflection — <strong>helps</strong>" in listed
+    assert escape(confronting) not in listed and escape(reflection) not in listed
+    stored = json.dumps(lee_client.session.load())  # the session as the server keeps it
+    assert "denial" not in stored and "everything to you" not in stored
+    assert '"slug": "not-a-problem"' in stored
+
+
+def test_each_entry_links_back_to_its_statement_and_signing_out_forgets_the_list(client, lee):
+    client.force_login(lee)
+    page = practise(client, "rent-late", "What's the week like when the rent is late?")
+    assert f'href="{reverse("mi:practice")}?s=rent-late">“When the rent&#x27;s late and the…”</a>' in page
+    client.logout()
+    client.force_login(lee)
+    assert "How your last few replies went" not in body(client.get(reverse("mi:practice")))
+
+
+def test_an_empty_reply_adds_nothing_to_the_list(lee_client):
+    lee_client.post(reverse("mi:practice"), {"s": "kids-visits", "reply": "   "})
+    assert "How your last few replies went" not in body(lee_client.get(reverse("mi:practice")))
+
+
+def test_clearing_the_list_empties_it_and_returns_to_the_same_statement(lee_client):
+    practise(lee_client, "kids-visits", "What would it mean to you to have them stay?")
+    assert lee_client.get(reverse("mi:practice_clear")).status_code == 405  # only a button clears it
+    response = lee_client.post(reverse("mi:practice_clear"), {"s": "tidy-flat"})
+    assert response.status_code == 302 and response["Location"] == reverse("mi:practice") + "?s=tidy-flat"
+    page = body(lee_client.get(response["Location"]))
+    assert "Cleared." in page and "How your last few replies went" not in page
+    odd = lee_client.post(reverse("mi:practice_clear"), {"s": "https://elsewhere.example/"})
+    assert odd["Location"] == reverse("mi:practice") + f"?s={STATEMENTS[0].slug}"  # an unknown slug goes nowhere odd
+
+
 def test_the_nav_offers_listening_feedback_to_staff_only(client, pat, sam, lee):
     client.force_login(pat)
     assert "Listening feedback" not in body(client.get(reverse("notifications:list")))
@@ -257,3 +311,97 @@ def test_loading_the_pages_does_not_load_the_model():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pathways.config.settings", "PYTHONPATH": str(SRC)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr or "pathways.mi.coder was imported"
+
+
+# Issue 29: times, the moments worth another look, and long sessions paged. The real coder reads these
+# sentences as confronting and as arguing for change (checked by hand); the quiet turns around them as neither.
+LABELLING = "You're an alcoholic and you're in denial."
+ARGUING = "You need to stop drinking, it's ruining your life."
+
+
+def long_session() -> str:
+    """450 turns: a labelling reply at 12:03 in turn 14 (page 1), an argument in turn 301 (page 2, no time) and
+    another labelling reply at 1:02:03 in turn 450 (page 3), both in place of the person's turn; quiet listening
+    everywhere else, so 227 of the turns are the counsellor's."""
+    lines = []
+    for index in range(450):
+        if index % 2:
+            lines.append("Person: Okay.")
+        elif index == 300:
+            lines.append(f"Counsellor: {ARGUING}")
+        else:
+            lines.append("Counsellor: It sounds like the evenings are hard.")
+    lines[13] = f"[12:03] Counsellor: {LABELLING}"
+    lines[449] = f"1:02:03 Counsellor: {LABELLING}"
+    return "\n".join(lines)
+
+
+def test_times_and_moments_worth_another_look_are_shown_in_words(lee_client):
+    timed = ("[12:01] Counsellor: What brings you here today?\n"
+             "[12:02] Person: My partner thinks I drink too much.\n"
+             f"[12:03] Counsellor: {LABELLING}\n")
+    page = body(lee_client.post(reverse("mi:analyze"), {"text": timed}))
+    assert page.index("Ideas to try") < page.index("Moments worth another look") < page.index("turn by turn")
+    assert '<span class="turn-time">[12:02]</span>' in page
+    # The labelling reply is marked by a class and in words, listed with its time, and its suggestion says when.
+    assert 'class="turn turn-counsellor turn-moment" id="turn-2"' in page
+    assert "<strong>Heard as confronting</strong>" in page and "Also heard: a label or a judgement" in page
+    assert '<a href="#turn-2">Turn 3, at 12:03</a>:' in page and "Heard as confronting — “" in page
+    assert "At 12:03 a reply read as a label or a judgement; a reflection of what the person said" in page
+    assert '<a href="#turn-2">See turn 3 (12:03) in the conversation</a>' in page
+    assert 'class="turn turn-counsellor" id="turn-0"' in page  # an open question is not a moment
+
+
+def test_a_session_without_pushing_replies_says_so(lee_client):
+    page = body(lee_client.post(reverse("mi:analyze"), {"text": TRANSCRIPT}))
+    assert "None this time: no reply was heard as confronting or as arguing for change." in page
+    assert "turn-moment" not in page and "Heard as" not in page
+
+
+def test_the_format_help_says_times_are_optional(lee_client):
+    page = body(lee_client.get(reverse("mi:analyze")))
+    assert "Times are optional" in page and "[12:03] Counsellor: What would you like to talk about?" in page
+    assert "<code>timestamp</code>" in page
+
+
+def test_a_long_saved_session_pages_its_turns_but_not_its_summary(lee_client, lee):
+    saved = services.save_transcript(lee, "A long one", long_session())
+    url = reverse("mi:saved_transcript", args=[saved.public_id])
+
+    first = body(lee_client.get(url))
+    assert 'id="turn-0"' in first and 'id="turn-199"' in first and 'id="turn-200"' not in first
+    assert "Turns 1–200 of 450." in first and '<nav aria-label="Pages of the conversation">' in first
+    assert '<a aria-current="page" href="?page=1#timeline-heading">Turns 1–200</a>' in first
+    assert '<a href="?page=3#timeline-heading">Turns 401–450</a>' in first
+    assert '<a href="?page=2#timeline-heading">Next: turns 201 onwards</a>' in first
+    # Every moment is listed on every page, each linked to the page that shows it.
+    assert '<a href="#turn-13">Turn 14, at 12:03</a>' in first
+    assert '<a href="?page=2#turn-300">Turn 301</a>' in first
+    assert '<a href="?page=3#turn-449">Turn 450, at 1:02:03</a>' in first
+    assert "At 12:03 a reply read as a label or a judgement" in first
+    assert "227 of your turns and 223 of the" in first
+
+    last = body(lee_client.get(url, {"page": 3}))
+    assert 'id="turn-400"' in last and 'id="turn-449"' in last and 'id="turn-399"' not in last
+    assert 'start="401"' in last and "Turns 401–450 of 450." in last and "Next: turns" not in last
+    assert '<a href="?page=1#turn-13">Turn 14, at 12:03</a>' in last and '<a href="#turn-449">' in last
+    assert '<a href="?page=1#turn-13">See turn 14 (12:03) in the conversation</a>' in last
+    assert "227 of your turns and 223 of the" in last  # the summary still covers all of it
+
+    # A page number that is not one shows the first page; one past either end shows the last. Never a 500.
+    for asked, shown in (("abc", "turn-0"), ("", "turn-0"), ("99", "turn-449"), ("0", "turn-449"),
+                         ("-2", "turn-449"), ("2.5", "turn-0")):
+        response = lee_client.get(url, {"page": asked})
+        assert response.status_code == 200 and f'id="{shown}"' in body(response), asked
+
+
+def test_a_long_unsaved_analysis_shows_the_first_page_and_says_saving_shows_the_rest(lee_client):
+    page = body(lee_client.post(reverse("mi:analyze"), {"text": long_session()}))
+    assert 'id="turn-199"' in page and 'id="turn-200"' not in page
+    assert "This session has 450 turns. Here are the first 200." in page and "Save the transcript" in page
+    assert "Pages of the conversation" not in page and "?page=" not in page  # this page has no URL to page
+    # The moments list still covers the whole session; a turn past the first page is named without a link.
+    assert '<a href="#turn-13">Turn 14, at 12:03</a>' in page
+    assert "Turn 301:" in page and "Turn 450, at 1:02:03:" in page
+    assert "227 of your turns and 223 of the" in page
+    assert 'name="save-text"' in page and SavedTranscript.objects.count() == 0
