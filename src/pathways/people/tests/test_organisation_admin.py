@@ -66,7 +66,7 @@ def test_the_admin_searches_the_people_list_and_the_search_is_kept(client, organ
 def test_a_named_professional_shows_in_the_people_list(client, organisation, ada, lee, joined):
     Membership.objects.filter(user=joined["mo"], role=Role.PERSON).update(professional=lee)
     client.force_login(ada)
-    row = client.get(people_list(organisation)).content.decode().split("mo@example.org")[1].split("</tr>")[0]
+    row = client.get(people_list(organisation)).content.decode().split("mo@example.org")[1].split("</li>\n")[0]
     assert "Lee" in row and "Active" in row
 
 
