@@ -29,5 +29,8 @@ urlpatterns = [
     path("language-check/", include("pathways.conversations.language_urls")),
     path("safety/", include("pathways.safety.urls")),
     path("mi/", include("pathways.mi.web.urls")),
+    path("library/", include("pathways.library.urls")),
+    path("services/", include("pathways.directory.urls")),
+    path("tools/", include("pathways.tools.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""The resource directory: services an organisation curates (housing, work, money, mutual aid, treatment,"""
