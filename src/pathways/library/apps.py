@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class LibraryConfig(AppConfig):
@@ -6,3 +7,9 @@ class LibraryConfig(AppConfig):
 organisation can add to, hide or replace."""
 
     name = "pathways.library"
+
+    def ready(self) -> None:
+        from . import personal_data  # noqa: F401  (registers what this app holds about a person: nothing)
+        from .receivers import load_shipped_pieces
+
+        post_migrate.connect(load_shipped_pieces, sender=self, dispatch_uid="library_load_shipped_pieces")

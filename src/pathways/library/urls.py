@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The learning library's pages."""
+from django.urls import path
+
+from . import views
 
 app_name = "library"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("manage/<int:organisation_id>/", views.manage, name="manage"),
+    path("<slug:slug>/", views.piece, name="piece"),
+]
