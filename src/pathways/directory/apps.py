@@ -6,3 +6,6 @@ class DirectoryConfig(AppConfig):
 harm reduction, counselling, family support), searched by the people it supports and saved to their plans."""
 
     name = "pathways.directory"
+
+    def ready(self):
+        from . import personal_data  # noqa: F401  (registers what this app holds about a person: nothing)

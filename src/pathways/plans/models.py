@@ -206,3 +206,16 @@ class Suggestion(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+
+class SavedService(models.Model):
+    """A service from the organisation's directory that the person keeps in their plan, with a note if they like."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="saved_services")
+    service = models.ForeignKey("directory.Service", on_delete=models.CASCADE, related_name="+")
+    note = EncryptedCharField(max_length=SHORT_TEXT, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "service"], name="save_a_service_once")]

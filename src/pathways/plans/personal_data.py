@@ -1,7 +1,7 @@
 """What the plans app holds about a person (see pathways.lib.personal_data): the plan and its history."""
 from pathways.lib.personal_data import FORMER_MEMBER, holds, person_ref, values
 
-from .models import Goal, Plan, PlanChange, Step, Strength, Suggestion, Win
+from .models import Goal, Plan, PlanChange, SavedService, Step, Strength, Suggestion, Win
 
 
 def export_plan(user) -> dict | None:
@@ -44,6 +44,13 @@ def export_plan(user) -> dict | None:
                        "occurred_on", "created_at"),
         "history": history,
         "suggestions_received": suggestions,
+        "saved_services": [
+            {"service": saved.service.name, "organisation": saved.service.organisation.name,
+             "category": saved.service.category, "phone": saved.service.phone, "website": saved.service.website,
+             "note": saved.note, "saved_at": saved.saved_at}
+            for saved in SavedService.objects.filter(plan=plan).select_related("service__organisation")
+            .order_by("saved_at", "pk")
+        ],
     }
 
 
@@ -54,5 +61,5 @@ def forget_suggestions_made(user) -> None:
 
 
 holds("plan", models=["plans.Plan", "plans.PlanPathway", "plans.Strength", "plans.Goal", "plans.Step", "plans.Win",
-                      "plans.PlanChange", "plans.Suggestion"],
+                      "plans.PlanChange", "plans.Suggestion", "plans.SavedService"],
       export=export_plan, forget=forget_suggestions_made)

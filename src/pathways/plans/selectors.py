@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pathways.circle.policy import Access, Category, require_and_log
+from pathways.directory.selectors import service_counts_by_dimension
 
 from .models import (
     Dimension,
@@ -15,6 +16,7 @@ from .models import (
     Plan,
     PlanChange,
     PlanPathway,
+    SavedService,
     Step,
     StepStatus,
     Strength,
@@ -25,6 +27,13 @@ from .models import (
 
 DUE_SOON_DAYS = 14
 RECENT_WINS = 5
+# Beside each part of the plan, the link to the directory's services for it (shown when there are some).
+SERVICES_FOR = {
+    Dimension.HEALTH: "health services near you",
+    Dimension.HOME: "housing services near you",
+    Dimension.PURPOSE: "work, training and money services near you",
+    Dimension.COMMUNITY: "meetings and community services near you",
+}
 
 
 def plan_get(*, person, viewer, action: Access = Access.VIEW) -> Plan:
@@ -64,6 +73,7 @@ def strength_get(*, strength_id: int, viewer, action: Access = Access.VIEW) -> S
 class DimensionGoals:
     dimension: Dimension
     goals: list[Goal]
+    services_link: str = ""  # the words of the link to the directory's services for this part; empty: none
 
 
 @dataclass
@@ -75,6 +85,7 @@ class PlanOverview:
     steps_due_soon: list[Step]
     dimensions: list[DimensionGoals]
     wins_total: int
+    saved_services: list[SavedService]
 
 
 def plan_overview(*, person, viewer) -> PlanOverview:
@@ -101,14 +112,18 @@ def plan_overview(*, person, viewer) -> PlanOverview:
     for strength in plan.strengths.all():
         strengths.setdefault(strength.get_kind_display(), []).append(strength)
     wins = plan.wins.all()
+    # The links lead into the viewer's own directory, so only the person sees them on their own plan.
+    services = service_counts_by_dimension(viewer=person) if viewer.pk == person.pk else {}
     return PlanOverview(
         plan=plan,
         pathways=list(plan.pathways.filter(ended_at__isnull=True)),
         strengths=strengths,
         recent_wins=list(wins[:RECENT_WINS]),
         steps_due_soon=due_soon,
-        dimensions=[DimensionGoals(dimension=d, goals=g) for d, g in by_dimension.items()],
+        dimensions=[DimensionGoals(dimension=d, goals=g, services_link=SERVICES_FOR[d] if services.get(d.value) else "")
+                    for d, g in by_dimension.items()],
         wins_total=wins.count(),
+        saved_services=list(plan.saved_services.select_related("service")),
     )
 
 
@@ -145,3 +160,12 @@ def current_pathway_codes(*, person, viewer) -> set[str]:
     """The pathways the person is on now, which shape the questions their check-in asks."""
     plan = plan_get(person=person, viewer=viewer)
     return set(plan.pathways.filter(ended_at__isnull=True).values_list("pathway", flat=True))
+
+
+def saved_service_get(*, service_id, viewer) -> SavedService:
+    """A service the viewer saved to their own plan (by the service's public id); 404 for anything else."""
+    plan = plan_get(person=viewer, viewer=viewer, action=Access.WRITE)
+    saved = plan.saved_services.select_related("plan", "service").filter(service__public_id=service_id).first()
+    if saved is None:
+        raise Http404
+    return saved

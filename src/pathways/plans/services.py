@@ -14,6 +14,7 @@ from .models import (
     Plan,
     PlanChange,
     PlanPathway,
+    SavedService,
     Step,
     StepStatus,
     Strength,
@@ -348,3 +349,28 @@ def suggestion_decline(*, suggestion: Suggestion, actor) -> None:
     suggestion.save(update_fields=["status", "decided_at"])
     _record(plan=suggestion.plan, actor=actor, action="suggestion_declined",
             summary=f"Declined {suggestion.get_kind_display()}: {suggestion.text}", suggestion=suggestion)
+
+
+@transaction.atomic
+def service_save(*, plan: Plan, actor, service, note: str = "") -> tuple[SavedService, bool]:
+    """Keep a directory service in the plan; saving it again (a second tap, another tab) changes nothing."""
+    saved = SavedService.objects.filter(plan=plan, service=service).first()
+    if saved is not None:
+        return saved, False
+    saved = SavedService(plan=plan, service=service, note=note)
+    saved.full_clean()
+    try:
+        with transaction.atomic():
+            saved.save()
+    except IntegrityError:  # the same save, a moment earlier, from another request
+        return SavedService.objects.get(plan=plan, service=service), False
+    _record(plan=plan, actor=actor, action="service_saved", summary=f"Saved a service: {service.name}",
+            service=str(service.public_id))
+    return saved, True
+
+
+@transaction.atomic
+def service_unsave(*, saved: SavedService, actor) -> None:
+    plan, name = saved.plan, saved.service.name
+    saved.delete()
+    _record(plan=plan, actor=actor, action="service_removed", summary=f"Removed a saved service: {name}")

@@ -19,6 +19,9 @@ urlpatterns = [
     path("steps/<int:step_id>/", views.step_action, name="step_action"),
     path("wins/", views.wins, name="wins"),
     path("history/", views.history, name="history"),
+    # Services from the organisation's directory, kept in the plan.
+    path("services/<uuid:service_id>/save/", views.service_save, name="service_save"),
+    path("services/<uuid:service_id>/remove/", views.service_remove, name="service_remove"),
     path("suggestions/<int:suggestion_id>/", views.suggestion_answer, name="suggestion"),
     # What supporters see of someone who shares their plan with them.
     path("of/<uuid:person_id>/", views.shared_plan, name="shared_plan"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pathways.circle.policy import Access, Category, can
 from pathways.circle.selectors import person_by_public_id
+from pathways.directory.selectors import service_get
 from pathways.lib.redirects import path_on_this_site
 from pathways.signins.held_forms import form_data
 
@@ -224,6 +225,28 @@ def wins(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     changes = selectors.plan_history(person=request.user, viewer=request.user)
     return render(request, "plans/history.html", {"changes": changes})
+
+
+@login_required
+@require_POST
+def service_save(request: HttpRequest, service_id) -> HttpResponse:
+    """Save a service from the viewer's directory to their own plan, then go back to the search they were on."""
+    service = service_get(public_id=service_id, viewer=request.user)
+    plan = selectors.plan_get(person=request.user, viewer=request.user, action=Access.WRITE)
+    _, added = services.service_save(plan=plan, actor=request.user, service=service,
+                                     note=request.POST.get("note", "")[:200])
+    messages.success(request, f"Saved “{service.name}” to your plan." if added
+                     else f"“{service.name}” is already in your plan.")
+    return _back(request, default="plans:plan")
+
+
+@login_required
+@require_POST
+def service_remove(request: HttpRequest, service_id) -> HttpResponse:
+    saved = selectors.saved_service_get(service_id=service_id, viewer=request.user)
+    services.service_unsave(saved=saved, actor=request.user)
+    messages.success(request, f"Removed “{saved.service.name}” from your plan. It is still in the directory.")
+    return redirect("plans:plan")
 
 
 @login_required

@@ -6,23 +6,14 @@ titles of questionnaires its admin loaded), so any cell that could start a formu
 """
 import csv
 import io
-import re
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from weasyprint import HTML
 
+from pathways.lib.spreadsheet_cells import formula_safe
+
 from .outcome_page import OutcomesPage
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?%?")  # a signed number is read as a number, and runs nothing
-
-
-def formula_safe(text: str) -> str:
-    """The text, with a leading quote where a spreadsheet would take it for a formula."""
-    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
 
 
 def file_name(page: OutcomesPage, extension: str) -> str:

@@ -19,6 +19,7 @@ from pathways.circle.telling import alert_preference_update
 from pathways.conversations.models import NoteKind
 from pathways.conversations.note_services import note_write
 from pathways.conversations.services import conversation_for, message_send
+from pathways.directory.services import services_import
 from pathways.people.models import Membership, Organisation, PersonProfile, Role, User
 from pathways.people.services import account_create, organisation_settings_update
 from pathways.plans import services as plan_services
@@ -41,6 +42,16 @@ DEMO_RECOVERY_CODES_SHOWN = 3
 # A family ally: not staff, so no authenticator. Pat shares only her plan and safety plan with her sister, and
 # for that two-step sign-in is Dee's choice (verification/requirement.py); staff show the other side.
 ALLY = ("dee@demo.pathways.invalid", "Dee Demo", "Dee", "she/her")
+
+# The programme's directory, as an admin would import it (fictional services; 555-01xx numbers are never real).
+DEMO_SERVICES_CSV = """name,category,dimensions,description,languages,cost,online,phone,website,area,tradition
+Riverbend Housing Help,housing,home,Help finding a room or flat and keeping it.,"English, Spanish",free,no,555-0141,https://housing.demo.pathways.invalid,Riverside district,
+Second Chance Jobs Club,work_and_training,purpose,"CV help, interview practice and a weekly jobs list.",English,free,yes,555-0142,,Library annexe,
+Thursday SMART Meeting,mutual_aid,community; health,A friendly weekly SMART Recovery meeting.,English,free,no,,,Church hall on Elm Street,SMART Recovery
+Evening 12-Step Group,mutual_aid,community,An open meeting every evening at 7.,"English, Spanish",free,yes,,,the Oak Street centre,12-step
+Riverbend Naloxone Point,naloxone_and_harm_reduction,health,Free naloxone kits and a short how-to; no questions asked.,English,free,no,555-0143,,Market Square clinic,
+Money Matters Advice,benefits_and_money,home; purpose,"Benefits checks, debts and budgeting, one to one.",English,free,yes,555-0144,,,
+"""
 
 STAFF = [
     ("ada@demo.pathways.invalid", "Ada Demo", "Ada", "she/her", Role.ADMIN),
@@ -159,6 +170,7 @@ def load_demo() -> Organisation:
     alert_preference_update(person=people["Pat"], wait_minutes=AlertPreference.DEFAULT_WAIT_MINUTES,
                             on_duty_allowed=True)
     safety_services.crisis_alert_raise(person=people["Pat"], level=RiskLevel.SOME)
+    services_import(organisation=organisation, data=DEMO_SERVICES_CSV.encode())
     load_programme(organisation)  # sixty more people, known by number, so the outcomes report has figures
     return organisation
 
