@@ -2,11 +2,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from pathways.plans.forms import SubmissionKeyMixin
 from pathways.plans.models import Dimension, Pathway
 
-from .models import Answer, SelfHarmAnswer, Stage, Trigger, WarningSign
+from .models import Answer, HowItWent, SelfHarmAnswer, Stage, Trigger, UrgeEntry, WarningSign
 from .recovery_items import AGREEMENT, PROCESSES
 from .warning_rules import RULES
 
@@ -174,6 +175,45 @@ class RecoveryCheckInForm(DeclinableForm):
 
     def dimension_ratings(self) -> dict:
         return {d.value: v for d in Dimension if (v := self.values([f"rate_{d.value}"])[f"rate_{d.value}"]) is not None}
+
+
+# The urge log -------------------------------------------------------------------------------------------
+
+TIME_INPUT = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends and shows
+URGE_FIELD_NAMES = ("occurred_at", "where", "strength", "what_i_did", "how_it_went", "note")
+
+
+class UrgeForm(SubmissionKeyMixin, forms.Form):
+    """Short enough for a hard moment: one tap for the strength, and everything else can wait or be left out."""
+
+    strength = forms.TypedChoiceField(
+        label="How strong is it (0 none, 10 very strong)", choices=[(str(n), str(n)) for n in range(11)],
+        coerce=int, empty_value=None, required=False, widget=forms.RadioSelect)
+    where = forms.CharField(label="Where I am, or was (optional)", required=False,
+                            max_length=UrgeEntry._meta.get_field("where").max_length)
+    what_i_did = forms.CharField(label="What I did, or am doing (optional)", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    how_it_went = forms.ChoiceField(label="How it went (optional)", choices=HowItWent.choices, required=False,
+                                    widget=forms.RadioSelect,
+                                    help_text="You can come back and add this later. Any answer is fine.")
+    occurred_at = forms.DateTimeField(
+        label="When", required=False, input_formats=[TIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=TIME_INPUT),
+        help_text="Leave it as it is for now, or change it to when the urge came.",
+        error_messages={"invalid": "Enter a date and time, or leave it as it is."})
+    note = forms.CharField(label="Anything else (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, urge: UrgeEntry | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if urge is not None:
+            self.initial.update({name: getattr(urge, name) for name in URGE_FIELD_NAMES})
+            self.initial["occurred_at"] = timezone.localtime(urge.occurred_at)
+        elif not self.is_bound:
+            self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
+
+    def urge_fields(self) -> dict:
+        """The answers as the services take them: a skipped strength is None, skipped words are empty."""
+        return {name: self.cleaned_data[name] for name in URGE_FIELD_NAMES}
 
 
 # Early warning: the person's own plan ----------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""What a person records about their days: daily check-ins, the use log, recovery check-ins, questionnaires."""
+"""What a person records about their days: daily check-ins, the use log, recovery check-ins, questionnaires,
+the urge log."""
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -154,6 +157,35 @@ class QuestionnaireResponse(models.Model):
 
     class Meta:
         ordering = ["-authored_at", "-pk"]
+
+
+# The urge log: one entry each time the person notes an urge, in the moment or afterwards -----------------
+
+class HowItWent(models.TextChoices):
+    """How an urge turned out, in the person's own terms; none of them is a failure."""
+
+    PASSED = "passed", "It passed"
+    USED = "used", "I used"
+    NOT_SURE = "not_sure", "Not sure yet"
+
+
+class UrgeEntry(models.Model):
+    """An urge the person noted. Every field but the person and the time can be left out."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="urge_entries")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    occurred_at = models.DateTimeField("when", default=timezone.now)
+    where = EncryptedCharField(max_length=200, blank=True)
+    strength = models.PositiveSmallIntegerField(null=True, blank=True, validators=scale(0, 10))
+    what_i_did = EncryptedTextField(blank=True, max_length=NOTE_LENGTH)
+    how_it_went = models.CharField(max_length=12, choices=HowItWent.choices, blank=True)
+    note = EncryptedTextField(blank=True, max_length=NOTE_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["person", "occurred_at"], name="urge_entry_recent")]
 
 
 # Early warning: the person's own signs by stage, their triggers, and the gentle notes rules raise -----

@@ -1,5 +1,5 @@
 """What the check-ins app holds about a person (see pathways.lib.personal_data): check-ins, questionnaire
-answers, warning signs and triggers, and the gentle notes their check-ins led to."""
+answers, the urge log, warning signs and triggers, and the gentle notes their check-ins led to."""
 from pathways.lib.personal_data import FORMER_MEMBER, holds, values
 
 from . import models
@@ -21,6 +21,8 @@ def export_checkins(user) -> dict:
         daily.append(checkin)
     return {
         "daily": daily,
+        "urges": values(models.UrgeEntry.objects.filter(person=user).order_by("occurred_at", "pk"), "occurred_at",
+                        "where", "strength", "what_i_did", "how_it_went", "note", "created_at"),
         "recovery": values(models.RecoveryCheckIn.objects.filter(person=user).order_by("taken_at", "pk"), "taken_at",
                            "answers", "dimension_ratings", "declined", "process_scores"),
         "questionnaire_responses": [
@@ -60,7 +62,7 @@ def forget_name_in_notes_of_others(user) -> None:
 
 # Questionnaires are the organisation's instruments, not anyone's data; answers to them are.
 holds("checkins", models=["checkins.DailyCheckIn", "checkins.UseLog", "checkins.RecoveryCheckIn",
-                          "checkins.QuestionnaireResponse"], export=export_checkins)
+                          "checkins.QuestionnaireResponse", "checkins.UrgeEntry"], export=export_checkins)
 holds("early_warning", models=["checkins.WarningSign", "checkins.Trigger", "checkins.EarlyWarningSetting",
                                "checkins.GentleNote"],
       export=export_early_warning, forget=forget_name_in_notes_of_others)

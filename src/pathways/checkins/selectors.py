@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from pathways.circle.policy import Access, Category, decide, log_read, require_and_log
+from pathways.circle.policy import Access, Category, decide, log_read, permits_and_log, require_and_log
 from pathways.plans.models import Pathway
 from pathways.plans.selectors import current_pathway_codes, plan_get
 from pathways.safety import selectors as safety
@@ -22,6 +22,7 @@ from .models import (
     RecoveryCheckIn,
     Stage,
     Trigger,
+    UrgeEntry,
     UseLog,
     WarningSign,
 )
@@ -354,3 +355,43 @@ def questionnaire_risk_support(*, response: QuestionnaireResponse, viewer, accep
     return RiskSupport(crisis=safety.crisis_lines_for(person=person, accept_language=accept_language),
                        alerts=safety.crisis_alerts_today(person=person, viewer=viewer, since=response.authored_at),
                        safety_plan=safety.safety_plan_get(person=person, viewer=viewer))
+
+
+# The urge log: the person's own; supporters read it with the check-ins grant --------------------------
+
+URGES_SHOWN = 30
+SHARED_URGE_DAYS = 28  # as far back as the shared check-ins, day by day
+SHARED_URGES_PAGE = "your urge log"  # how a refusal of "how it went" reads in the person's access log
+
+
+def urges_recent(*, person, viewer, limit: int = URGES_SHOWN) -> list[UrgeEntry]:
+    """The person's latest urges, newest first. Their own page: the urge log is for people with a plan."""
+    _require_self(person=person, viewer=viewer)
+    plan_get(person=person, viewer=viewer)
+    return list(UrgeEntry.objects.filter(person=person).order_by("-occurred_at", "-pk")[:limit])
+
+
+def urge_get(*, urge_id, viewer) -> UrgeEntry:
+    """One urge, for its own person to change or remove; anyone else gets 404."""
+    urge = UrgeEntry.objects.filter(public_id=urge_id, person_id=getattr(viewer, "pk", None)).first()
+    if urge is None:
+        raise Http404
+    return urge
+
+
+@dataclass
+class SharedUrges:
+    urges: list[UrgeEntry]  # newest first; only the time and strength (and how it went, below) are shown
+    shows_how_it_went: bool  # "I used" is use information: shown only with the use-log grant too
+    days: int
+
+
+def shared_urges(*, person, viewer, days: int = SHARED_URGE_DAYS) -> SharedUrges:
+    """The person's urges of the last `days` days for a supporter with the check-ins grant (404 without it).
+    The where, what they did and note are the person's own jottings, like a check-in's note, and are left out."""
+    require_and_log(viewer, person, Category.CHECKINS, Access.VIEW)
+    shows_how_it_went = permits_and_log(viewer, person, Category.USE_LOG, Access.VIEW, page=SHARED_URGES_PAGE)
+    since = timezone.now() - timedelta(days=days)
+    urges = list(UrgeEntry.objects.filter(person=person, occurred_at__gte=since).order_by("-occurred_at", "-pk")
+                 .only("occurred_at", "strength", "how_it_went"))
+    return SharedUrges(urges=urges, shows_how_it_went=shows_how_it_went, days=days)

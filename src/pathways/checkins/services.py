@@ -26,6 +26,7 @@ from .models import (
     QuestionnaireResponse,
     RecoveryCheckIn,
     Trigger,
+    UrgeEntry,
     UseLog,
     WarningSign,
 )
@@ -329,18 +330,33 @@ def early_warning_setting_update(*, person, **choices: bool) -> EarlyWarningSett
     return setting
 
 
-def _days_for_rules(person, *, today: date) -> list[warning_rules.Day]:
-    """The person's recent check-ins as the rules see them: a declined item is simply not answered."""
+def _urges_by_day(person, *, since: date, today: date) -> dict[date, tuple[int | None, ...]]:
+    """The strengths of the person's urges from `since` to `today`, by the local day they happened, oldest first."""
+    urges: dict[date, list[int | None]] = {}
+    for occurred_at, strength in (UrgeEntry.objects.filter(person=person, occurred_at__date__gte=since,
+                                                           occurred_at__date__lte=today)
+                                  .order_by("occurred_at", "pk").values_list("occurred_at", "strength")):
+        urges.setdefault(timezone.localdate(occurred_at), []).append(strength)
+    return {day: tuple(strengths) for day, strengths in urges.items()}
+
+
+def _days_for_rules(person, *, today: date, with_urges: bool = True) -> list[warning_rules.Day]:
+    """The person's recent check-ins and urges as the rules see them: a declined item is simply not answered,
+    and a day with urges but no check-in is not counted as a check-in. Without `with_urges` (no rule that
+    reads them will run) the urge log is not read at all."""
     since = today - timedelta(days=warning_rules.LOOKBACK_DAYS)
+    urges = _urges_by_day(person, since=since, today=today) if with_urges else {}
     rows = DailyCheckIn.objects.filter(person=person, day__gte=since, day__lte=today).values_list(
         "day", "sleep_hours", "cravings", "lonely", "connected", "declined")
-    return [warning_rules.Day(
+    days = [warning_rules.Day(
         day=day,
         sleep_hours=None if "sleep_hours" in declined else sleep_hours,
         cravings=None if "cravings" in declined else cravings,
         lonely="" if "lonely" in declined else lonely,
         connected="" if "connected" in declined else connected,
+        urges=urges.pop(day, ()),
     ) for day, sleep_hours, cravings, lonely, connected, declined in rows]
+    return days + [warning_rules.Day(day=day, urges=strengths, checked_in=False) for day, strengths in urges.items()]
 
 
 def _newest_answer_day(explanation: dict) -> str:
@@ -383,7 +399,8 @@ def early_warning_check(*, person, rules=None, today: date | None = None) -> lis
         watched &= set(rules)
     if not watched:
         return []
-    findings = warning_rules.evaluate(_days_for_rules(person, today=today), today=today, rules=watched)
+    days = _days_for_rules(person, today=today, with_urges=bool(watched & warning_rules.RULES_READING_URGES))
+    findings = warning_rules.evaluate(days, today=today, rules=watched)
     if not findings:
         return []
     # The setting row is the person's lock: a check and the sweep never both raise the same note.
@@ -445,3 +462,49 @@ def gentle_note_seen(*, gentle_note: GentleNote) -> GentleNote:
         if gentle_note.notification_id is not None:
             mark_read(recipient=gentle_note.person, notification_ids=[gentle_note.notification_id])
     return gentle_note
+
+
+# The urge log: the person's own notes of urges, which the early-warning rules also read -----------------
+
+URGE_FIELDS = ("occurred_at", "where", "strength", "what_i_did", "how_it_went", "note")
+# A phone's clock may run a little ahead of the server's; an urge further in the future is a mistyped time.
+URGE_CLOCK_SLACK = timedelta(minutes=10)
+
+
+def _urge_fields(occurred_at, where: str, strength: int | None, what_i_did: str, how_it_went: str,
+                 note: str) -> dict[str, Any]:
+    if occurred_at is not None and occurred_at > timezone.now() + URGE_CLOCK_SLACK:
+        raise ValidationError({"occurred_at": "That time has not come yet. Choose when the urge happened, or leave "
+                                              "it as now."})
+    return {"occurred_at": occurred_at or timezone.now(), "where": where.strip(), "strength": strength,
+            "what_i_did": what_i_did.strip(), "how_it_went": how_it_went, "note": note.strip()}
+
+
+@transaction.atomic
+def urge_log(*, person, occurred_at=None, where: str = "", strength: int | None = None, what_i_did: str = "",
+             how_it_went: str = "", note: str = "", submission_key: uuid.UUID | None = None) -> UrgeEntry:
+    """Note an urge; everything may be left out (the time is then now). A form posted twice (same submission key)
+    stores one entry. Like a check-in, it is matched against the person's own signs in the same transaction."""
+    fields = _urge_fields(occurred_at, where, strength, what_i_did, how_it_went, note)
+    urge = _save_once(UrgeEntry(person=person, submission_key=submission_key, **fields))
+    early_warning_check(person=person, rules=AFTER_CHECKIN_RULES)
+    return urge
+
+
+@transaction.atomic
+def urge_update(*, urge: UrgeEntry, occurred_at=None, where: str = "", strength: int | None = None,
+                what_i_did: str = "", how_it_went: str = "", note: str = "") -> UrgeEntry:
+    """Change an urge the person logged; a stronger strength is matched against their signs as a new one is."""
+    fields = _urge_fields(occurred_at or urge.occurred_at, where, strength, what_i_did, how_it_went, note)
+    for name, value in fields.items():
+        setattr(urge, name, value)
+    urge.full_clean(validate_unique=False)
+    urge.save(update_fields=list(URGE_FIELDS))
+    early_warning_check(person=urge.person, rules=AFTER_CHECKIN_RULES)
+    return urge
+
+
+@transaction.atomic
+def urge_delete(*, urge: UrgeEntry) -> None:
+    """Remove an urge from the log. A gentle note it helped raise keeps its explanation as it was shown."""
+    urge.delete()

@@ -1,6 +1,7 @@
-"""Early-warning rules: plain functions that notice a pattern in daily check-ins and say which answers raised it.
+"""Early-warning rules: plain functions that notice a pattern in daily check-ins (and the urge log) and say which
+answers raised it.
 
-No database here. Each rule takes the person's recent check-ins (`Day` records, any order) and
+No database here. Each rule takes the person's recent check-ins and urges (`Day` records, any order) and
 `today`, and returns a `Finding` or None. A finding carries a gentle title and the exact answers,
 with their dates, that raised it, so every note the person sees can say why it appeared.
 
@@ -21,7 +22,10 @@ The rules and their thresholds (also in docs/using.md, "Early warning"):
   was answered (looking back 14 days), or answered at least 4 times in the last 7 days and never
   "yes".
 - `checkins_stopping`: a check-in on at least 5 of the 14 days before the last three days, and none
-  in those three days or today. A check-in counts even if every item in it was skipped.
+  in those three days or today. A check-in counts even if every item in it was skipped; a day with only
+  urges logged is not a check-in.
+- `urges_strong`: at least 3 urges of strength 7 or more (out of 10) logged in the last 7 days (today and
+  the 6 before). An urge whose strength was skipped never counts.
 """
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,19 +52,27 @@ NO_CONTACT_MIN_ANSWERS = 4
 STOPPING_QUIET_DAYS = 3
 STOPPING_BEFORE_DAYS = 14
 STOPPING_MIN_CHECKINS = 5
+URGES_WINDOW_DAYS = 7
+URGES_STRONG_AT = 7
+URGES_STRONG_MIN = 3
 # How far back any rule looks, so a caller knows which check-ins to pass.
 LOOKBACK_DAYS = SLEEP_RUN_DAYS + SLEEP_USUAL_WINDOW_DAYS + 1
 
 
 @dataclass(frozen=True)
 class Day:
-    """What the rules need from one daily check-in. Declined items are passed as not answered."""
+    """What the rules need from one day: its daily check-in, and the strengths of the urges logged that day.
+
+    Declined items are passed as not answered. A day with urges but no check-in has `checked_in` False.
+    """
 
     day: date
     sleep_hours: float | Decimal | None = None
     cravings: int | None = None
     lonely: str = ""
     connected: str = ""
+    urges: tuple[int | None, ...] = ()  # each urge's strength (0 to 10) in the order logged; None: skipped
+    checked_in: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,7 @@ ITEM_LABELS = {
     "lonely": "lonely",
     "connected": "talked with someone who supports me",
     "checked_in": "checked in",
+    "urge_strength": "urge strength (0 to 10)",
 }
 
 
@@ -211,7 +224,7 @@ def no_contact(records: list[Day], today: date) -> Finding | None:
 
 
 def checkins_stopping(records: list[Day], today: date) -> Finding | None:
-    days = {r.day for r in records}
+    days = {r.day for r in records if r.checked_in}
     quiet_from = today - timedelta(days=STOPPING_QUIET_DAYS)
     if any(quiet_from <= day <= today for day in days):
         return None
@@ -224,6 +237,21 @@ def checkins_stopping(records: list[Day], today: date) -> Finding | None:
                  f"{quiet_from:%A %d %B}, and not since. The last one was on {before[-1]:%A %d %B}."),
         evidence=tuple(Evidence(day, "checked_in", YES) for day in before),
         facts={"checkins_before": len(before), "last_checkin": before[-1].isoformat()},
+    )
+
+
+def urges_strong(records: list[Day], today: date) -> Finding | None:
+    start = today - timedelta(days=URGES_WINDOW_DAYS - 1)
+    strong = [(r.day, strength) for r in _sorted(records, until=today) if r.day >= start
+              for strength in r.urges if strength is not None and strength >= URGES_STRONG_AT]
+    if len(strong) < URGES_STRONG_MIN:
+        return None
+    return Finding(
+        rule="urges_strong", title=RULES["urges_strong"].title,
+        summary=(f"You logged {len(strong)} urges of strength {URGES_STRONG_AT} or more (out of 10) in the last "
+                 f"{URGES_WINDOW_DAYS} days."),
+        evidence=tuple(Evidence(day, "urge_strength", str(strength)) for day, strength in strong),
+        facts={"strong_urges": len(strong), "strong_from": URGES_STRONG_AT},
     )
 
 
@@ -244,7 +272,14 @@ RULES: dict[str, Rule] = {rule.key: rule for rule in [
     Rule("checkins_stopping", "Check-ins pausing", "emotional",
          "You were checking in on at least 5 of 14 days, and then not for three days.",
          "Letting go of the things that help, like checking in", checkins_stopping),
+    Rule("urges_strong", "Strong urges this week", "mental",
+         "At least 3 urges of strength 7 or more (out of 10) in your urge log over the last 7 days.",
+         "Strong urges coming often", urges_strong),
 ]}
+
+
+# The rules that read `Day.urges`, so a caller reads the urge log only when one of them will run.
+RULES_READING_URGES = frozenset({"urges_strong"})
 
 
 def evaluate(records: Iterable[Day], *, today: date, rules: Iterable[str] | None = None) -> list[Finding]:
