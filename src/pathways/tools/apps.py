@@ -6,3 +6,6 @@ class ToolsConfig(AppConfig):
 maintenance list, short guided exercises and an optional day counter."""
 
     name = "pathways.tools"
+
+    def ready(self):
+        from . import personal_data  # noqa: F401  (registers what this app holds about a person)
