@@ -29,11 +29,14 @@ class QuestionnaireForm(SubmissionKeyMixin, forms.Form):
         """Questions and text in order, grouped under the headings of the groups they sit in."""
         names = {link_id: name for name, link_id in self.link_ids.items()}
         sections: list[dict] = []
+        noted = False  # a content note goes before the first question whose answers can raise a crisis alert
         for entry in self.definition.entries:
             if not sections or sections[-1]["title"] != entry.section:
                 sections.append({"title": entry.section, "entries": []})
             if isinstance(entry, Question):
-                sections[-1]["entries"].append({"field": self[names[entry.link_id]]})
+                harm_note = bool(entry.risk) and not noted
+                noted = noted or harm_note
+                sections[-1]["entries"].append({"field": self[names[entry.link_id]], "harm_note": harm_note})
             elif isinstance(entry, Display) and entry.text:
                 sections[-1]["entries"].append({"text": entry.text})
         return sections

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pathways.web.context_processors.header",  # the header's questions, in one query per page
+                "pathways.web.context_processors.quick_exit",  # "Leave this page quickly" on sensitive pages
             ],
         },
     },
@@ -215,6 +216,8 @@ DEFAULT_FROM_EMAIL = env_str("PATHWAYS_FROM_EMAIL", "Pathways <pathways@localhos
 EMAIL_TIMEOUT = env_int("PATHWAYS_EMAIL_TIMEOUT", 20)
 # Where links in emails point: the address people open Pathways at, without a trailing slash.
 PATHWAYS_SITE_URL = env_str("PATHWAYS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where "Leave this page quickly" goes: an everyday page that says nothing about recovery (docs/operating.md).
+PATHWAYS_QUICK_EXIT_URL = env_str("PATHWAYS_QUICK_EXIT_URL").strip() or "https://www.bbc.com/weather"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

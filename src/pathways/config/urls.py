@@ -9,6 +9,7 @@ from pathways.web import views as web_views
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("leave/", web_views.leave, name="leave"),  # the neutral page "Leave this page quickly" can go to
     path("", include("pathways.people.urls")),
     path("", include("pathways.records.urls")),
     path("account/sessions/", include("pathways.signins.urls")),

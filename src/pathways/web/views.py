@@ -24,6 +24,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def leave(request: HttpRequest) -> HttpResponse:
+    """The neutral page "Leave this page quickly" can point at (PATHWAYS_QUICK_EXIT_URL=/leave/): served by
+    Pathways but saying nothing about it, for an organisation that prefers not to send people to another site."""
+    return render(request, "web/leave.html")
+
+
+@require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the app can reach its database, 503 when it cannot."""
