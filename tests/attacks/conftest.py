@@ -120,7 +120,8 @@ def is_login_redirect(response) -> bool:
 DESTRUCTIVE = {"logout", "account_delete", "password_change", "signins:end", "signins:end_others",
                "circle:grant_revoke", "circle:category_revoke", "circle:member_remove", "circle:invitation_withdraw",
                "plans:strength_remove", "warning_signs:sign_remove", "warning_signs:trigger_remove", "mi:saved_delete",
-               "conversations:block"}
+               "conversations:block", "tools:worksheet_delete", "tools:item_delete", "tools:day_counter_off",
+               "checkins:urge_delete", "plans:service_remove", "directory:remove"}
 
 
 def pages_for(role: str, s: matrix.Scenario) -> list[str]:

@@ -25,7 +25,7 @@ import pytest
 from django.db.models import Q
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from pathways.checkins.models import GentleNote, Questionnaire, QuestionnaireResponse, Trigger, WarningSign
+from pathways.checkins.models import GentleNote, Questionnaire, QuestionnaireResponse, Trigger, UrgeEntry, WarningSign
 from pathways.circle.models import CircleInvitation, CircleMember, Grant
 from pathways.circle.tests import test_access_matrix as matrix
 from pathways.conversations.models import Conversation, SessionNote
@@ -35,6 +35,7 @@ from pathways.people.models import Organisation, User
 from pathways.plans.models import Goal, Step, Strength, Suggestion
 from pathways.safety.models import CrisisAlert, LocalService
 from pathways.signins.models import AccountSession
+from pathways.tools.models import CostBenefitWorksheet, WellnessItem
 
 from .conftest import ATTACKERS, MARKER, NAME_MARKER, RUE_MARKER, body, is_login_redirect
 
@@ -50,8 +51,9 @@ ID_MODELS = {
 }
 # Every model with a public uuid, and who it belongs to (a grant: the supporter it names may read it).
 UUID_MODELS = {User: "pk", Grant: "recipient", CircleMember: "person", SavedTranscript: "owner",
-               AccountSession: "user", CrisisAlert: "person", SessionNote: "person", Conversation: "person"}
-STRING_ARGS = {"token", "uidb64", "rule", "category"}
+               AccountSession: "user", CrisisAlert: "person", SessionNote: "person", Conversation: "person",
+               UrgeEntry: "person", CostBenefitWorksheet: "person", WellnessItem: "person"}
+STRING_ARGS = {"token", "uidb64", "rule", "category", "slug"}
 CALENDAR_ARGS = {"year", "month"}  # an outcomes report's month: not an id, but guessed around the real one too
 ID_STRIDE = 1 if os.environ.get("PATHWAYS_ATTACK_EVERY_ID") == "1" else 97
 BEYOND = (2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**30)  # past 32- and 64-bit integer columns

@@ -42,6 +42,7 @@ from pathways.checkins.models import (
     QuestionnaireResponse,
     RecoveryCheckIn,
     Trigger,
+    UrgeEntry,
     WarningSign,
 )
 from pathways.circle import services as circle
@@ -65,11 +66,13 @@ from pathways.notifications.services import notify
 from pathways.people import services as people
 from pathways.people.models import Membership, OrganisationInvitation, PendingSignUp, Role, User, token_digest
 from pathways.plans import services as plans
-from pathways.plans.models import Goal, Pathway, Plan, PlanChange, Step, Strength, Suggestion
+from pathways.plans.models import Goal, Pathway, Plan, PlanChange, SavedService, Step, Strength, Suggestion
 from pathways.safety import services as safety
 from pathways.safety.models import CrisisAlert, LocalService
 from pathways.signins import services as signins
 from pathways.signins.models import AccountSession
+from pathways.tools import services as tools
+from pathways.tools.models import CostBenefitWorksheet, DailyTick, DayCounter, WellnessItem
 
 MARKER = "MARKER-7f3a"  # in everything Pat writes in her plan (and in the transcript she saved)
 NAME_MARKER = "NAME-c41d"  # in Pat's name
@@ -196,6 +199,7 @@ def build_scenario() -> Scenario:
     checkins.warning_sign_add(person=pat, stage="emotional", sign=f"{MARKER} keeping to myself",
                               what_i_will_do=f"{MARKER} call Jo", watch="lonely_most_days")
     checkins.trigger_add(person=pat, trigger=f"{MARKER} payday", what_helps=f"{MARKER} bills first")
+    checkins.urge_log(person=pat, strength=6, where=f"{MARKER} bus stop", what_i_did=f"{MARKER} rang Jo")
     GentleNote.objects.create(person=pat, rule="lonely_most_days",
                               explanation={"summary": f"{MARKER} lonely on most days", "answers": []})
     # Pat practises her own listening (she is a peer mentor too): a transcript she kept, hers alone.
@@ -310,6 +314,7 @@ def pats_state(s: Scenario) -> dict:
         "reminder settings": list(ReminderSetting.objects.filter(person=pat).values_list("updated_at")),
         "warning signs": list(WarningSign.objects.filter(person=pat).values_list("pk", "stage", "sign", "watch")),
         "triggers": list(Trigger.objects.filter(person=pat).values_list("pk", "trigger", "what_helps")),
+        "urges": list(UrgeEntry.objects.filter(person=pat).values_list("pk", "strength", "where", "occurred_at")),
         "gentle notes": list(GentleNote.objects.filter(person=pat).values_list("pk", "seen_at")),
         "early-warning setting": list(EarlyWarningSetting.objects.filter(person=pat).values_list(
             "share_which_sign_with_supporters")),
@@ -317,6 +322,11 @@ def pats_state(s: Scenario) -> dict:
         "sessions": sorted(AccountSession.objects.filter(user=pat).values_list("pk", flat=True)),
         "session notes": sorted(SessionNote.objects.filter(person=pat).values_list("pk", flat=True)),
         "note responses": NoteResponse.objects.filter(note__person=pat).count(),
+        "saved services": list(SavedService.objects.filter(plan__person=pat).values_list("service_id", "note")),
+        "worksheets": list(CostBenefitWorksheet.objects.filter(person=pat).values_list("pk", "updated_at")),
+        "wellness items": list(WellnessItem.objects.filter(person=pat).values_list("pk", "kind", "order", "text")),
+        "daily ticks": list(DailyTick.objects.filter(item__person=pat).values_list("item_id", "day")),
+        "day counter": list(DayCounter.objects.filter(person=pat).values_list("started_on", "what_it_counts")),
     }
 
 
@@ -427,6 +437,16 @@ def pats_local_service(s):
     return {"organisation_id": s.pat.home_organisation_id, "line_id": line.pk}
 
 
+def a_library_piece(s):
+    """A piece shipped with Pathways (the content folder's are loaded by migrate; this one does not depend on them)."""
+    from pathways.library.models import Piece
+
+    piece, _ = Piece.objects.get_or_create(organisation=None, slug="matrix-piece", defaults={
+        "title": "A piece for everyone", "summary": "Plain words.", "audience": ["person"], "body_html": "<p>Hi</p>",
+        "sources": [{"title": "A source", "url": "https://example.org/"}]})
+    return {"slug": piece.slug}
+
+
 def pats_saved_transcript(s):
     return {"public_id": SavedTranscript.objects.get(owner=s.pat).public_id}
 
@@ -437,6 +457,10 @@ def pats_warning_sign(s):
 
 def pats_trigger(s):
     return {"trigger_id": Trigger.objects.filter(person=s.pat).first().pk}
+
+
+def pats_urge(s):
+    return {"urge_id": UrgeEntry.objects.filter(person=s.pat).first().public_id}
 
 
 def pats_warning_note(s):
@@ -487,6 +511,34 @@ def a_colleague(s, *, deactivated=False):
     return {**pats_organisation(s), "account_id": user.public_id}
 
 
+def pats_directory_service(s, name="Harbour housing help"):
+    """A service in the directory of Pat's organisation, made on first use."""
+    from pathways.directory.models import Service
+
+    service, _ = Service.objects.get_or_create(organisation_id=s.pat.home_organisation_id, name=name,
+                                               defaults={"category": "housing", "serves_home": True})
+    return {"service_id": service.public_id}
+
+
+def pats_saved_service(s):
+    """The directory service that Pat saved to her plan, saved on first use."""
+    from pathways.directory.models import Service
+
+    service = Service.objects.get(public_id=pats_directory_service(s)["service_id"])
+    plans.service_save(plan=s.pat.plan, actor=s.pat, service=service)
+    return {"service_id": service.public_id}
+
+
+def a_directory_service_to_remove(s):
+    """One more service of Pat's organisation, saved by nobody: its admin removes it."""
+    return {**pats_organisation(s), **pats_directory_service(s, name="Harbour drop-in")}
+
+
+def services_upload(s):
+    return {"file": SimpleUploadedFile("services.csv", b"name,category,dimensions\nNight shelter,housing,home\n",
+                                       content_type="text/csv")}
+
+
 def pats_organisation_outcomes(s):
     """Last month's outcomes report of Pat's organisation, made on first use."""
     from pathways.reports.models import OutcomeReport
@@ -509,6 +561,20 @@ def pats_conversation(s):
     return {"conversation_id": conversation_for(member).public_id}
 
 
+def pats_worksheet(s):
+    """A cost-benefit worksheet of Pat's, made on first use: hers alone, whatever anyone's grant."""
+    worksheet = CostBenefitWorksheet.objects.filter(person=s.pat).first() or tools.worksheet_create(
+        person=s.pat, using_gives=f"{MARKER} quiet", changing_gives=f"{MARKER} Sundays with the kids")
+    return {"worksheet_id": worksheet.public_id}
+
+
+def pats_wellness_item(s):
+    """A line on Pat's "every day" list, made on first use."""
+    item = WellnessItem.objects.filter(person=s.pat).first() or tools.wellness_item_add(
+        person=s.pat, kind="daily", text=f"{MARKER} breakfast")
+    return {"item_id": item.public_id}
+
+
 OWN_PLAN = dict(who=PLAN_HOLDERS)  # the viewer's own plan: Pat sees hers, Rue hers, anyone else 404
 PUBLIC_REDIRECTING = frozenset({200, 302})  # the signed-out page, or off to where a signed-in account works
 
@@ -516,6 +582,7 @@ MATRIX: dict[str, Case] = {
     # The front door, the account pages and the health check need no grant and show no record.
     "home": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
     "healthz": Case(who=EVERYONE),
+    "leave": Case(who=EVERYONE),  # the neutral page "Leave this page quickly" can go to: nothing of anyone's
     "login": Case(who=EVERYONE, ok=PUBLIC_REDIRECTING),
     "logout": Case(who=EVERYONE, tries=(POST(),), ends_on_login_page=True),
     "password_change": Case(who=SIGNED_IN),
@@ -624,6 +691,18 @@ MATRIX: dict[str, Case] = {
                                tries=(POST(lambda s: {"goal-dimension": "home", "goal-text": "Try a choir"}),)),
     "plans:suggest_step": Case(who=PAT | PLAN_SUGGESTERS, kwargs=pat_public_id, may_change_pat=PAT | PLAN_SUGGESTERS,
                                tries=(POST(lambda s: {"step-goal": s.goal.pk, "step-text": "Ask a friend"}),)),
+    # A service from her organisation's directory, saved to or removed from her own plan: Pat's alone.
+    "plans:service_save": Case(who=PAT, kwargs=pats_directory_service, tries=(POST(),)),
+    "plans:service_remove": Case(who=PAT, kwargs=pats_saved_service, tries=(POST(),)),
+
+    # The services directory: every signed-in account searches the directories of its own organisations (none of
+    # them shows anyone's record); the organisation's admin imports, exports and removes its services.
+    "directory:search": Case(who=SIGNED_IN),
+    "directory:manage": Case(who=frozenset({"org-admin", "other-org-admin"}), ok=frozenset({302})),
+    "directory:manage_organisation": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation),
+    "directory:export": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation),
+    "directory:import": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation, tries=(POST(services_upload),)),
+    "directory:remove": Case(who=frozenset({"org-admin"}), kwargs=a_directory_service_to_remove, tries=(POST(),)),
 
     # The circle, its consents and its log belong to the person: anyone else sees their own (empty) one.
     # Only people in recovery have a circle; staff and supporters get 404 here.
@@ -686,6 +765,15 @@ MATRIX: dict[str, Case] = {
     "checkins:saved": Case(**OWN_PLAN, ok=frozenset({200, 302})),
     # Pat's check-ins day by day, for a check-ins grant or emergency access (Pat is sent to her progress page).
     "checkins:shared_daily": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, ok=frozenset({200, 302}),
+                                  name_ok_for=MEASURES_READERS),
+    # The urge log: the viewer's own (people with a plan); one of Pat's urges, by id, is Pat's alone. Her urges'
+    # times and strengths, for a check-ins grant or emergency access; her words there are never shown.
+    "checkins:urges": Case(**OWN_PLAN, shows_marker_to=PAT, tries=(GET, POST(lambda s: {"strength": "4"}))),
+    "checkins:urge_saved": Case(who=PAT, kwargs=pats_urge),
+    "checkins:urge_edit": Case(who=PAT, kwargs=pats_urge, shows_marker_to=PAT,
+                               tries=(GET, POST(lambda s: {"strength": "2", "where": "Home"}))),
+    "checkins:urge_delete": Case(who=PAT, kwargs=pats_urge, tries=(POST(),)),
+    "checkins:shared_urges": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, ok=frozenset({200, 302}),
                                   name_ok_for=MEASURES_READERS),
 
     # Questionnaires: everyone fills in what is offered to them (the shipped ones, and their home
@@ -768,6 +856,12 @@ MATRIX: dict[str, Case] = {
     "safety:alert_settings": Case(**OWN_PLAN, tries=(GET, POST(lambda s: {"wait_minutes": "10"}))),
     "safety:shared_plan": Case(who=PAT | MEASURES_READERS, kwargs=pat_public_id, name_ok_for=MEASURES_READERS),
     "safety:crisis_lines": Case(who=EVERYONE),
+    # The learning library holds nobody's data: every signed-in account reads it (as its organisation chose);
+    # only the organisation's admin hides or shows pieces for its people.
+    "library:library": Case(who=SIGNED_IN),
+    "library:piece": Case(who=SIGNED_IN, kwargs=a_library_piece),
+    "library:manage": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation, tries=(GET, POST(
+        lambda s: {"slug": a_library_piece(s)["slug"], "action": "hide"}))),
     "safety:local_services": Case(who=frozenset({"org-admin"}), kwargs=pats_organisation, tries=(GET, POST(
         lambda s: {"name": "Night line", "country": "GB", "phone": "0100"}))),
     "safety:local_service_remove": Case(who=frozenset({"org-admin"}), kwargs=pats_local_service, tries=(POST(),)),
@@ -807,6 +901,27 @@ MATRIX: dict[str, Case] = {
                           may_change_pat=frozenset({NOTE_AUTHOR}), tries=(GET, POST(lambda s: {
                               "happened_on": today(s), "kind": "phone", "talked_about": "A walk, corrected"}))),
     "notes:respond": Case(who=PAT, kwargs=pats_note, tries=(POST(lambda s: {"text": "As I remember it"}),)),
+
+    # Tools for hard moments: the viewer's own (people with a plan), no grant or emergency access opens them;
+    # Pat's worksheet or list line, by id, is Pat's alone. The exercises hold nobody's data: open to anyone.
+    "tools:index": Case(**OWN_PLAN),
+    "tools:urge_surfing": Case(who=EVERYONE),
+    "tools:grounding": Case(who=EVERYONE),
+    "tools:breathing": Case(who=EVERYONE),
+    "tools:worksheets": Case(**OWN_PLAN),
+    "tools:worksheet_new": Case(**OWN_PLAN, tries=(GET, POST(lambda s: {"using_gives": "Calm"}))),
+    "tools:worksheet": Case(who=PAT, kwargs=pats_worksheet, shows_marker_to=PAT,
+                            tries=(GET, POST(lambda s: {"using_costs": "Sleep"}))),
+    "tools:worksheet_delete": Case(who=PAT, kwargs=pats_worksheet, tries=(GET, POST())),
+    "tools:toolbox": Case(**OWN_PLAN, tries=(GET, POST(lambda s: {"list": "daily", "daily-text": "A walk"}))),
+    "tools:item_edit": Case(who=PAT, kwargs=pats_wellness_item, shows_marker_to=PAT,
+                            tries=(GET, POST(lambda s: {"kind": "toolbox", "text": "Music"}))),
+    "tools:item_delete": Case(who=PAT, kwargs=pats_wellness_item, tries=(POST(),)),
+    "tools:item_move": Case(who=PAT, kwargs=pats_wellness_item, tries=(POST(lambda s: {"direction": "down"}),)),
+    "tools:item_tick": Case(who=PAT, kwargs=pats_wellness_item, tries=(POST(lambda s: {"done": "on"}),)),
+    "tools:day_counter": Case(**OWN_PLAN, tries=(GET, POST(lambda s: {
+        "what_it_counts": "days on my medication", "started_on": today(s)}))),
+    "tools:day_counter_off": Case(**OWN_PLAN, tries=(POST(),)),
 }
 
 
