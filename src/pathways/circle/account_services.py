@@ -68,6 +68,20 @@ def professional_name(*, organisation: Organisation, person: User, professional_
 
 
 @transaction.atomic
+def professional_clear(*, organisation: Organisation, person: User) -> User:
+    """Name no professional for the person. Nothing they share changes (naming shared nothing either); they are
+    told, and anyone they added to their circle stays there. Returns the professional who was named."""
+    former = people.professional_clear(organisation=organisation, person=person)
+    change_record(Change.PROFESSIONAL_CLEARED, person=person, other=former, role=Role.PROFESSIONAL, opens=False)
+    notify(recipient=person, kind="professional_named", title="Your organisation no longer names your professional",
+           body=(f"{organisation.name} no longer names {former.display_name} as your professional. Nothing you "
+                 "share has changed: if they are in your circle, they stay there until you choose otherwise, in "
+                 "“My circle”."),
+           link=reverse("circle:circle"))
+    return former
+
+
+@transaction.atomic
 def two_step_reset(*, organisation: Organisation, account: User, by: User) -> None:
     """A member of staff lost their authenticator app and recovery codes: the admin, having confirmed it is
     them, removes both, so the next sign-in with the password sets two-step sign-in up again. Every session of

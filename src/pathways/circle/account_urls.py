@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:organisation_id>/accounts/<uuid:account_id>/reactivate/", account_views.reactivate, name="reactivate"),
     path("<int:organisation_id>/accounts/<uuid:account_id>/professional/", account_views.professional,
          name="professional"),
+    path("<int:organisation_id>/accounts/<uuid:account_id>/professional/clear/", account_views.professional_clear,
+         name="professional_clear"),
     path("<int:organisation_id>/accounts/<uuid:account_id>/two-step-reset/", account_views.two_step_reset,
          name="two_step_reset"),
 ]

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pathways.people.forms import ProfessionalChoiceForm
 from pathways.people.selectors import (
@@ -89,6 +89,22 @@ def professional(request: HttpRequest, organisation_id: int, account_id) -> Http
                                       f"{person.display_name} is told, and chooses what to share with them.")
             return _back_to_list(organisation, staff=False)
     return render(request, "accounts/professional.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def professional_clear(request: HttpRequest, organisation_id: int, account_id) -> HttpResponse:
+    """Name no professional for the person (from the professional page's second form)."""
+    organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
+    person = account_of_organisation(organisation=organisation, public_id=account_id, staff=False)
+    try:
+        former = account_services.professional_clear(organisation=organisation, person=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:professional", organisation_id=organisation.pk, account_id=person.public_id)
+    messages.success(request, f"{person.display_name} has no named professional now; {former.display_name} is no "
+                              f"longer named. {person.display_name} is told, and nothing they share has changed.")
+    return _back_to_list(organisation, staff=False)
 
 
 @login_required

@@ -51,11 +51,13 @@ class Change(models.TextChoices):
     ACCOUNT_REACTIVATED = "account_reactivated", "Your organisation reactivated your account"
     TWO_STEP_RESET = "two_step_reset", "Your organisation reset your two-step sign-in"
     PROFESSIONAL_NAMED = "professional_named", "Your organisation named your professional"
+    PROFESSIONAL_CLEARED = "professional_cleared", "Your organisation no longer names them as your professional"
     STAFF_DEACTIVATED = "staff_deactivated", "Their organisation deactivated their account, so what you shared ended"
 
 
 # Changes to someone's account that leave what the person shares as it was (the log says so, not "Sharing ended").
-SHARING_UNCHANGED = frozenset({Change.ACCOUNT_REACTIVATED, Change.TWO_STEP_RESET, Change.PROFESSIONAL_NAMED})
+SHARING_UNCHANGED = frozenset({Change.ACCOUNT_REACTIVATED, Change.TWO_STEP_RESET, Change.PROFESSIONAL_NAMED,
+                               Change.PROFESSIONAL_CLEARED})
 
 
 ACCESS_RANK = {Access.VIEW: 1, Access.SUGGEST: 2, Access.WRITE: 3}

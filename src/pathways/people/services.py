@@ -360,6 +360,18 @@ def professional_name(*, organisation: Organisation, person: User, professional_
     return professional
 
 
+def professional_clear(*, organisation: Organisation, person: User) -> User:
+    """Name no professional for the person any more (one was named in error, say). Returns who it was."""
+    membership = Membership.objects.select_for_update().select_related("professional").filter(
+        organisation=organisation, user=person, role=Role.PERSON).first()
+    if membership is None or membership.professional is None:
+        raise ValidationError(f"{person.display_name} has no named professional.")
+    former = membership.professional
+    membership.professional = None
+    membership.save(update_fields=["professional"])
+    return former
+
+
 TWO_STEP_RESET_EMAIL = "two_step_reset"  # its outbox kind
 
 

@@ -499,6 +499,15 @@ def pat_in_her_organisation(s):
     return {**pats_organisation(s), "account_id": s.pat.public_id}
 
 
+def pat_with_a_professional(s):
+    """Pat in her organisation, with its professional named as hers (so there is one to clear)."""
+    membership = Membership.objects.get(user=s.pat, organisation=s.pat.home_organisation, role=Role.PERSON)
+    if membership.professional_id is None:
+        membership.professional = s.users["org-professional"]
+        membership.save(update_fields=["professional"])
+    return pat_in_her_organisation(s)
+
+
 def a_colleague(s, *, deactivated=False):
     """A professional of Pat's organisation that no role signs in as, made on first use: the admin's changes to
     an account (which end its sessions) are tried on them, so every role's own session stays signed in."""
@@ -659,6 +668,8 @@ MATRIX: dict[str, Case] = {
     "accounts:professional": Case(who=frozenset({"org-admin"}), kwargs=pat_in_her_organisation,
                                   name_ok_for=frozenset({"org-admin"}), may_change_pat=frozenset({"org-admin"}),
                                   tries=(GET, POST(lambda s: {"professional": s.users["org-professional"].pk}))),
+    "accounts:professional_clear": Case(who=frozenset({"org-admin"}), kwargs=pat_with_a_professional, tries=(POST(),),
+                                        name_ok_for=frozenset({"org-admin"}), may_change_pat=frozenset({"org-admin"})),
 
     # The viewer's own plan pages.
     "plans:plan": Case(**OWN_PLAN, shows_marker_to=PAT),

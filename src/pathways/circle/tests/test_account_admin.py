@@ -153,6 +153,36 @@ def test_naming_a_professional_shares_nothing_and_tells_the_person(organisation,
         reverse("circle:circle")).content.decode()
 
 
+def test_clearing_the_named_professional_tells_the_person_and_changes_nothing_shared(organisation, ada, lee,
+                                                                                    pat_here):
+    account_services.professional_name(organisation=organisation, person=pat_here, professional_id=lee.pk)
+    assert account_services.professional_clear(organisation=organisation, person=pat_here) == lee
+    assert Membership.objects.get(user=pat_here, role=Role.PERSON, organisation=organisation).professional is None
+    notification = Notification.objects.filter(recipient=pat_here, kind="professional_named").latest("pk")
+    assert "no longer names Lee" in notification.body
+    assert (Change.PROFESSIONAL_CLEARED, str(lee.public_id)) in changes_about(pat_here)
+    entry = AccessLogEntry.objects.filter(action=Change.PROFESSIONAL_CLEARED).get()
+    assert entry.outcome_label == "What you share did not change"
+    assert "Your organisation named Lee" not in signed_in(pat_here).get(reverse("circle:circle")).content.decode()
+    with pytest.raises(ValidationError, match="has no named professional"):
+        account_services.professional_clear(organisation=organisation, person=pat_here)
+
+
+def test_the_admin_clears_a_professional_from_its_page_by_post_only(organisation, ada, lee, pat_here, other_admin):
+    account_services.professional_name(organisation=organisation, person=pat_here, professional_id=lee.pk)
+    admin = signed_in(ada)
+    assert "Name no professional" in admin.get(url("professional", organisation, pat_here)).content.decode()
+    assert admin.get(url("professional_clear", organisation, pat_here)).status_code == 405
+    assert signed_in(other_admin).post(url("professional_clear", organisation, pat_here)).status_code == 404
+    assert Membership.objects.get(user=pat_here, role=Role.PERSON, organisation=organisation).professional == lee
+    response = admin.post(url("professional_clear", organisation, pat_here), follow=True)
+    assert "has no named professional now" in response.content.decode()
+    assert Membership.objects.get(user=pat_here, role=Role.PERSON, organisation=organisation).professional is None
+    response = admin.post(url("professional_clear", organisation, pat_here), follow=True)  # again: said, not 500
+    assert "has no named professional" in response.content.decode()
+    assert "Name no professional" not in admin.get(url("professional", organisation, pat_here)).content.decode()
+
+
 def test_a_professional_who_is_deactivated_is_nobodys_named_professional_any_more(organisation, ada, lee, pat_here):
     account_services.professional_name(organisation=organisation, person=pat_here, professional_id=lee.pk)
     account_services.account_deactivate(organisation=organisation, account=lee, by=ada)
