@@ -9,6 +9,7 @@ from pathways.lib.redirects import path_on_this_site
 from pathways.people.selectors import organisation_for_admin
 
 from . import selectors, services
+from .forms import VisibilityForm
 from .models import Audience, Dimension
 
 
@@ -42,8 +43,12 @@ def manage(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """GET: the organisation's pieces, each with Hide or Show. POST: hide or show one."""
     organisation = organisation_for_admin(organisation_id=organisation_id, viewer=request.user)
     if request.method == "POST":
-        hidden = request.POST.get("action") == "hide"
-        services.piece_visibility_set(organisation=organisation, slug=request.POST.get("slug", ""), hidden=hidden)
+        form = VisibilityForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "That is not a piece of the library; nothing was changed.")
+            return redirect("library:manage", organisation_id=organisation.pk)
+        hidden = form.cleaned_data["action"] == "hide"
+        services.piece_visibility_set(organisation=organisation, slug=form.cleaned_data["slug"], hidden=hidden)
         messages.success(request, "Hidden from your people." if hidden else "Shown to your people again.")
         return redirect("library:manage", organisation_id=organisation.pk)
     return render(request, "library/manage.html", {

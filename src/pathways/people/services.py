@@ -362,7 +362,8 @@ def professional_name(*, organisation: Organisation, person: User, professional_
 
 def professional_clear(*, organisation: Organisation, person: User) -> User:
     """Name no professional for the person any more (one was named in error, say). Returns who it was."""
-    membership = Membership.objects.select_for_update().select_related("professional").filter(
+    # Locks the membership row alone: PostgreSQL cannot lock the nullable side of the join to the professional.
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("professional").filter(
         organisation=organisation, user=person, role=Role.PERSON).first()
     if membership is None or membership.professional is None:
         raise ValidationError(f"{person.display_name} has no named professional.")

@@ -125,6 +125,16 @@ def test_an_admin_hides_and_shows_a_shipped_piece(client, ada, lee, organisation
     assert client.get(reverse("library:piece", args=["stages-of-relapse"])).status_code == 200
 
 
+@pytest.mark.parametrize("data", [{"slug": "stages-of\x00-relapse", "action": "hide"},
+                                  {"slug": "stages-of-relapse", "action": "delete"}, {}])
+def test_a_hide_or_show_that_is_not_one_changes_nothing_and_says_so(client, ada, organisation, shipped, data):
+    client.force_login(ada)
+    url = reverse("library:manage", args=[organisation.pk])
+    response = client.post(url, data, follow=True)
+    assert "That is not a piece of the library; nothing was changed." in response.content.decode()
+    assert not Piece.objects.filter(organisation=organisation).exists()
+
+
 def test_only_the_organisations_admin_may_manage_its_library(client, lee, pat, organisation, shipped):
     url = reverse("library:manage", args=[organisation.pk])
     for someone in (lee, pat):
