@@ -3,7 +3,6 @@ harm reduction, counselling, family support), searched by the people it supports
 
 A service is the organisation's public information, not anyone's personal data, so nothing here is encrypted.
 """
-import re
 import uuid
 
 from django.db import models
@@ -81,8 +80,3 @@ class Service(models.Model):
     def dimension_labels(self) -> list[str]:
         return [DIMENSIONS[code] for code in self.dimensions]
 
-    @property
-    def tel_href(self) -> str:
-        """The number as a tel: link dials it: digits, and a leading + for an international number."""
-        digits = re.sub(r"[^\d]", "", self.phone)
-        return f"tel:{'+' if self.phone.strip().startswith('+') else ''}{digits}" if digits else ""
